@@ -1,0 +1,32 @@
+"""Where Backline keeps its data and how it is reached, read from the environment.
+
+Kept in one place so the CLI, the dashboard and the tests agree on the same defaults.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+DEFAULT_DB = Path.home() / ".local" / "share" / "backline" / "backline.duckdb"
+
+
+def db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """The DuckDB file to use: an explicit path, else ``BACKLINE_DB``, else the default."""
+    if explicit:
+        return Path(explicit).expanduser()
+    env = os.environ.get("BACKLINE_DB")
+    if env:
+        return Path(env).expanduser()
+    return DEFAULT_DB
+
+
+def base_url() -> str | None:
+    """Public base URL for share links (``BACKLINE_BASE_URL``), without a trailing slash."""
+    url = os.environ.get("BACKLINE_BASE_URL", "").strip()
+    return url.rstrip("/") or None
+
+
+def owner_password() -> str | None:
+    """Password protecting owner pages (``BACKLINE_OWNER_PASSWORD``); None when unset."""
+    return os.environ.get("BACKLINE_OWNER_PASSWORD") or None

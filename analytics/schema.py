@@ -1,0 +1,97 @@
+"""The store's schema as an ordered list of migrations.
+
+Each migration runs once, inside a transaction, and is recorded in ``schema_version``;
+start-up applies whatever is missing. Add new migrations at the end, never edit old ones,
+so an existing user's file upgrades in place.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (
+        1,
+        "initial schema",
+        """
+        CREATE SEQUENCE athlete_id_seq START 1;
+        CREATE SEQUENCE import_id_seq START 1;
+
+        CREATE TABLE athletes (
+            athlete_id      INTEGER PRIMARY KEY DEFAULT nextval('athlete_id_seq'),
+            name            VARCHAR NOT NULL UNIQUE,
+            unit            VARCHAR CHECK (unit IN ('kg', 'lb')),
+            is_sample       BOOLEAN NOT NULL DEFAULT false,
+            program_start   DATE,
+            program         VARCHAR,
+            bodyweight_kg   DOUBLE,
+            created_at      TIMESTAMP NOT NULL DEFAULT current_timestamp
+        );
+
+        CREATE TABLE imports (
+            import_id       INTEGER PRIMARY KEY DEFAULT nextval('import_id_seq'),
+            athlete_id      INTEGER NOT NULL,
+            file_name       VARCHAR NOT NULL,
+            sha256          VARCHAR NOT NULL,
+            format          VARCHAR NOT NULL,
+            unit            VARCHAR,
+            rows_read       BIGINT NOT NULL,
+            imported        BIGINT NOT NULL,
+            duplicates      BIGINT NOT NULL,
+            skipped         BIGINT NOT NULL,
+            rejected        BIGINT NOT NULL,
+            imported_at     TIMESTAMP NOT NULL DEFAULT current_timestamp
+        );
+
+        CREATE TABLE sets (
+            athlete_id      INTEGER NOT NULL,
+            performed_at    TIMESTAMP NOT NULL,
+            session_id      VARCHAR NOT NULL,
+            workout_name    VARCHAR,
+            workout_duration_s DOUBLE,
+            exercise_raw    VARCHAR NOT NULL,
+            exercise_id     VARCHAR,
+            set_index       INTEGER NOT NULL,
+            set_type        VARCHAR NOT NULL
+                CHECK (set_type IN ('working', 'warmup', 'drop', 'failure')),
+            weight_kg       DOUBLE,
+            reps            INTEGER,
+            rpe             DOUBLE,
+            duration_s      DOUBLE,
+            distance_m      DOUBLE,
+            notes           VARCHAR,
+            source_format   VARCHAR NOT NULL,
+            import_id       INTEGER NOT NULL,
+            row_hash        VARCHAR NOT NULL
+        );
+
+        CREATE TABLE rejected_rows (
+            import_id       INTEGER NOT NULL,
+            line            BIGINT,
+            column_name     VARCHAR,
+            reason          VARCHAR NOT NULL,
+            raw             VARCHAR
+        );
+
+        CREATE TABLE exercise_aliases (
+            alias_norm      VARCHAR PRIMARY KEY,
+            exercise_id     VARCHAR NOT NULL,
+            created_at      TIMESTAMP NOT NULL DEFAULT current_timestamp
+        );
+
+        CREATE TABLE share_links (
+            token_hash      VARCHAR PRIMARY KEY,
+            athlete_id      INTEGER NOT NULL,
+            label           VARCHAR,
+            created_at      TIMESTAMP NOT NULL,
+            expires_at      TIMESTAMP,
+            revoked_at      TIMESTAMP,
+            last_viewed_at  TIMESTAMP,
+            view_count      BIGINT NOT NULL DEFAULT 0
+        );
+
+        CREATE TABLE settings (
+            key             VARCHAR PRIMARY KEY,
+            value           VARCHAR
+        );
+        """,
+    ),
+]

@@ -1,0 +1,236 @@
+"""All access to the DuckDB file goes through :class:`Store`.
+
+One read-write connection per process; readers take a cursor each, writers also take the
+process-wide write lock, so writes are serialised (DuckDB allows one writing process per
+file, and inside it we keep one writer at a time to make import counts exact). A second
+process that finds the file locked gets :class:`StoreInUseError` with a message a person
+can act on, never a DuckDB traceback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from . import config
+from .schema import MIGRATIONS
+
+
+class StoreError(Exception):
+    """A problem with the store that the user should read (never a traceback)."""
+
+
+class StoreInUseError(StoreError):
+    """Another process holds the DuckDB file open for writing."""
+
+
+class Store:
+    """The Backline database: schema, migrations, serialised writes, cursors for reads."""
+
+    def __init__(self, path: str | Path | None = None, *, read_only: bool = False) -> None:
+        self.path = config.db_path(path) if path != ":memory:" else Path(":memory:")
+        self.read_only = read_only
+        self._write_lock = threading.RLock()
+        self._data_version = 0
+        if str(self.path) != ":memory:":
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        try:
+            self._con = duckdb.connect(str(self.path), read_only=read_only)
+        except duckdb.IOException as exc:
+            message = str(exc)
+            if "lock" in message.lower():
+                raise StoreInUseError(
+                    f"The store {self.path} is in use by another Backline process "
+                    "(the dashboard or another import). Close it, or point --db / "
+                    "BACKLINE_DB at a different file."
+                ) from exc
+            raise StoreError(f"Cannot open the store {self.path}: {message}") from exc
+        except duckdb.Error as exc:
+            raise StoreError(
+                f"{self.path} is not a Backline store DuckDB can open: {exc}"
+            ) from exc
+        if not read_only:
+            self.migrate()
+
+    # -- lifecycle -----------------------------------------------------------------
+    def close(self) -> None:
+        self._con.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    # -- schema ----------------------------------------------------------------------
+    def migrate(self) -> int:
+        """Apply the migrations this file has not seen yet; return the schema version."""
+        with self._write_lock:
+            cur = self._con.cursor()
+            cur.execute(
+                "CREATE TABLE IF NOT EXISTS schema_version ("
+                " version INTEGER PRIMARY KEY, description VARCHAR,"
+                " applied_at TIMESTAMP DEFAULT current_timestamp)"
+            )
+            done = {row[0] for row in cur.execute("SELECT version FROM schema_version").fetchall()}
+            for version, description, ddl in MIGRATIONS:
+                if version in done:
+                    continue
+                cur.execute("BEGIN TRANSACTION")
+                try:
+                    cur.execute(ddl)
+                    cur.execute(
+                        "INSERT INTO schema_version (version, description) VALUES (?, ?)",
+                        [version, description],
+                    )
+                    cur.execute("COMMIT")
+                except Exception:
+                    cur.execute("ROLLBACK")
+                    raise
+            return max((v for v, _, _ in MIGRATIONS), default=0)
+
+    # -- access ----------------------------------------------------------------------
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor for one unit of reading (one script run, one CLI command)."""
+        return self._con.cursor()
+
+    @contextlib.contextmanager
+    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Serialised write transaction: commit on success, roll back on any error."""
+        if self.read_only:
+            raise StoreError(f"The store {self.path} was opened read-only.")
+        with self._write_lock:
+            cur = self._con.cursor()
+            cur.execute("BEGIN TRANSACTION")
+            try:
+                yield cur
+            except BaseException:
+                cur.execute("ROLLBACK")
+                raise
+            else:
+                cur.execute("COMMIT")
+                self._data_version += 1
+            finally:
+                cur.close()
+
+    @property
+    def data_version(self) -> int:
+        """Bumped after every committed write; dashboards key their caches on it."""
+        return self._data_version
+
+    def query_df(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
+        """Run a read query on a fresh cursor and return a DataFrame."""
+        cur = self.cursor()
+        try:
+            return cur.execute(sql, params or []).df()
+        finally:
+            cur.close()
+
+    def query_one(self, sql: str, params: list[Any] | None = None) -> Any:
+        """The first column of the first row, or None."""
+        cur = self.cursor()
+        try:
+            row = cur.execute(sql, params or []).fetchone()
+        finally:
+            cur.close()
+        return row[0] if row else None
+
+    # -- athletes --------------------------------------------------------------------
+    def athlete_id(self, name: str, *, create: bool = False, is_sample: bool = False) -> int:
+        """The id of athlete ``name``; created when ``create`` is true and it is new."""
+        name = name.strip()
+        if not name:
+            raise StoreError("The athlete name is empty.")
+        found = self.query_one("SELECT athlete_id FROM athletes WHERE name = ?", [name])
+        if found is not None:
+            return int(found)
+        if not create:
+            raise StoreError(f"No athlete called {name!r} in {self.path}.")
+        with self.transaction() as cur:
+            cur.execute(
+                "INSERT INTO athletes (name, is_sample) VALUES (?, ?) "
+                "ON CONFLICT (name) DO NOTHING",
+                [name, is_sample],
+            )
+            return int(
+                cur.execute("SELECT athlete_id FROM athletes WHERE name = ?", [name]).fetchone()[0]
+            )
+
+    def athletes(self) -> pd.DataFrame:
+        """All athletes with their set counts and date range, by name."""
+        return self.query_df(
+            """
+            SELECT a.athlete_id, a.name, a.unit, a.is_sample, a.program, a.program_start,
+                   count(s.row_hash) AS sets, min(s.performed_at) AS first_session,
+                   max(s.performed_at) AS last_session
+            FROM athletes a LEFT JOIN sets s USING (athlete_id)
+            GROUP BY ALL ORDER BY a.name
+            """
+        )
+
+    def athlete_name(self, athlete_id: int) -> str | None:
+        return self.query_one("SELECT name FROM athletes WHERE athlete_id = ?", [athlete_id])
+
+    def update_athlete(self, athlete_id: int, **fields: Any) -> None:
+        """Set unit / program / program_start / bodyweight_kg for one athlete."""
+        allowed = {"unit", "program", "program_start", "bodyweight_kg", "name"}
+        unknown = set(fields) - allowed
+        if unknown:
+            raise StoreError(f"Unknown athlete fields: {sorted(unknown)}")
+        if not fields:
+            return
+        assignments = ", ".join(f"{key} = ?" for key in fields)
+        with self.transaction() as cur:
+            cur.execute(
+                f"UPDATE athletes SET {assignments} WHERE athlete_id = ?",
+                [*fields.values(), athlete_id],
+            )
+
+    def delete_athlete(self, athlete_id: int) -> None:
+        """Remove an athlete and everything stored for them, in one transaction."""
+        with self.transaction() as cur:
+            imports = "SELECT import_id FROM imports WHERE athlete_id = ?"
+            cur.execute(f"DELETE FROM rejected_rows WHERE import_id IN ({imports})", [athlete_id])
+            for table in ("sets", "imports", "share_links", "athletes"):
+                cur.execute(f"DELETE FROM {table} WHERE athlete_id = ?", [athlete_id])
+
+    def delete_import(self, import_id: int) -> int:
+        """Undo one import: its sets, its rejects and its record. Returns sets removed."""
+        with self.transaction() as cur:
+            removed = cur.execute(
+                "SELECT count(*) FROM sets WHERE import_id = ?", [import_id]
+            ).fetchone()[0]
+            for table in ("sets", "rejected_rows", "imports"):
+                cur.execute(f"DELETE FROM {table} WHERE import_id = ?", [import_id])
+        return int(removed)
+
+    # -- settings --------------------------------------------------------------------
+    def get_setting(self, key: str, default: str | None = None) -> str | None:
+        value = self.query_one("SELECT value FROM settings WHERE key = ?", [key])
+        return default if value is None else value
+
+    def set_setting(self, key: str, value: str) -> None:
+        with self.transaction() as cur:
+            cur.execute(
+                "INSERT INTO settings VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = ?",
+                [key, value, value],
+            )
+
+    # -- backup ----------------------------------------------------------------------
+    def export_parquet(self, directory: str | Path) -> Path:
+        """Write every table to ``directory`` as Parquet (DuckDB's EXPORT DATABASE)."""
+        target = Path(directory)
+        target.mkdir(parents=True, exist_ok=True)
+        cur = self.cursor()
+        try:
+            escaped = str(target).replace("'", "''")
+            cur.execute(f"EXPORT DATABASE '{escaped}' (FORMAT parquet)")
+        finally:
+            cur.close()
+        return target

@@ -101,12 +101,18 @@ class Store:
         return self._con.cursor()
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """Serialised write transaction: commit on success, roll back on any error."""
+    def transaction(
+        self, cursor: duckdb.DuckDBPyConnection | None = None
+    ) -> Iterator[duckdb.DuckDBPyConnection]:
+        """Serialised write transaction: commit on success, roll back on any error.
+
+        Pass ``cursor`` to write from a cursor that already holds temp tables (an import
+        stages its rows on its own cursor, outside the lock, then writes from it).
+        """
         if self.read_only:
             raise StoreError(f"The store {self.path} was opened read-only.")
         with self._write_lock:
-            cur = self._con.cursor()
+            cur = cursor or self._con.cursor()
             cur.execute("BEGIN TRANSACTION")
             try:
                 yield cur
@@ -117,7 +123,8 @@ class Store:
                 cur.execute("COMMIT")
                 self._data_version += 1
             finally:
-                cur.close()
+                if cursor is None:
+                    cur.close()
 
     @property
     def data_version(self) -> int:

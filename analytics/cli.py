@@ -1,0 +1,275 @@
+"""``backline`` command line: a thin layer over the same library the dashboard uses.
+
+Every command opens the store, calls one library function and prints its result, as text
+for people or as JSON (``--json``) for scripts. Errors a user can fix are printed as one
+line on stderr with exit code 2, never as a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from . import config
+from .ingest import FORMATS, IngestError, import_file
+from .sample import SAMPLE_ATHLETE, load_sample
+from .store import Store, StoreError
+
+APP_PATH = Path(__file__).resolve().parents[1] / "app.py"
+
+
+def _store(args: argparse.Namespace) -> Store:
+    return Store(config.db_path(args.db))
+
+
+def _print_json(value: Any) -> None:
+    print(json.dumps(value, indent=2, default=str))
+
+
+def _progress_printer(quiet: bool) -> Callable[[str, float], None]:
+    started = time.perf_counter()
+
+    def show(stage: str, fraction: float) -> None:
+        if not quiet:
+            elapsed = time.perf_counter() - started
+            print(f"[{fraction:4.0%}] {stage} ({elapsed:.1f}s)", file=sys.stderr, flush=True)
+
+    return show
+
+
+def _parse_mapping(pairs: Sequence[str]) -> dict[str, str]:
+    mapping: dict[str, str] = {}
+    for pair in pairs:
+        field, sep, column = pair.partition("=")
+        if not sep or not field.strip():
+            raise IngestError(f"--map takes FIELD=COLUMN (e.g. date=Day), not {pair!r}.")
+        mapping[field.strip()] = column.strip()
+    return mapping
+
+
+def cmd_import(args: argparse.Namespace) -> int:
+    mapping = _parse_mapping(args.map or [])
+    if args.weight_unit:
+        mapping["weight_unit"] = args.weight_unit
+    if args.date_format:
+        mapping["date_format"] = args.date_format
+    with _store(args) as store:
+        results = []
+        for path in args.files:
+            result = import_file(
+                store, path, athlete=args.athlete, unit=args.unit, fmt=args.format,
+                mapping=mapping or None, progress=_progress_printer(args.quiet or args.json),
+            )
+            results.append(result)
+    if args.json:
+        payload = [
+            {key: getattr(r, key) for key in (
+                "format", "rows_read", "imported", "duplicates", "skipped", "rejected",
+                "athlete", "file_name", "variant", "unit", "import_id", "seconds")}
+            for r in results
+        ]
+        _print_json(payload[0] if len(payload) == 1 else payload)
+    else:
+        for r in results:
+            print(
+                f"{r.file_name}: {r.format} ({r.variant}) for {r.athlete}"
+                f"{f', weights in {r.unit}' if r.unit else ''}\n"
+                f"  rows read {r.rows_read}: imported {r.imported}, duplicates {r.duplicates}, "
+                f"skipped {r.skipped}, rejected {r.rejected}  [{r.seconds:.2f}s]"
+            )
+            if r.rejected:
+                print(f"  see the rejected rows: backline rejects --import {r.import_id}")
+    return 0 if any(r.imported or r.duplicates for r in results) else 1
+
+
+def cmd_rejects(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        where, params = ("WHERE r.import_id = ?", [args.import_id]) if args.import_id else ("", [])
+        frame = store.query_df(
+            f"""
+            SELECT r.import_id, i.file_name, r.line, r.column_name, r.reason, r.raw
+            FROM rejected_rows r JOIN imports i USING (import_id) {where}
+            ORDER BY r.import_id, r.line
+            """,
+            params,
+        )
+    if args.json:
+        _print_json(frame.to_dict(orient="records"))
+    elif frame.empty:
+        print("No rejected rows.")
+    else:
+        for row in frame.itertuples():
+            column = f", column {row.column_name}" if row.column_name else ""
+            print(f"{row.file_name}: line {row.line}{column}: {row.reason}")
+    return 0
+
+
+def cmd_imports(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        frame = store.query_df(
+            """
+            SELECT i.import_id, a.name AS athlete, i.file_name, i.format, i.unit, i.rows_read,
+                   i.imported, i.duplicates, i.skipped, i.rejected, i.imported_at
+            FROM imports i JOIN athletes a USING (athlete_id) ORDER BY i.import_id
+            """
+        )
+    if args.json:
+        _print_json(frame.to_dict(orient="records"))
+    else:
+        print(frame.to_string(index=False) if not frame.empty else "No imports yet.")
+    return 0
+
+
+def cmd_athletes(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        frame = store.athletes()
+    if args.json:
+        _print_json(frame.to_dict(orient="records"))
+    else:
+        print(frame.to_string(index=False) if not frame.empty else "No athletes yet.")
+    return 0
+
+
+def cmd_delete_import(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        removed = store.delete_import(args.import_id)
+    print(f"Import {args.import_id} removed ({removed} sets).")
+    return 0
+
+
+def cmd_load_sample(args: argparse.Namespace) -> int:
+    with _store(args) as store:
+        result = load_sample(store)
+    if result is None:
+        print(f"The sample athlete {SAMPLE_ATHLETE!r} is already loaded.")
+    else:
+        print(f"Loaded {result.imported} sets for {SAMPLE_ATHLETE!r}.")
+    return 0
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    from .filters import Filters
+    from .report import build_report, render_text
+
+    with _store(args) as store:
+        athlete = args.athlete or _only_athlete(store)
+        filters = Filters(
+            athlete_id=store.athlete_id(athlete), start=args.from_date, end=args.to_date,
+            unit=args.unit,
+        )
+        cur = store.cursor()
+        try:
+            report = build_report(cur, filters)
+        finally:
+            cur.close()
+    if args.json:
+        _print_json(report)
+    else:
+        print(render_text(report))
+    return 0
+
+
+def _only_athlete(store: Store) -> str:
+    names = store.athletes()["name"].tolist()
+    real = [n for n in names if n != SAMPLE_ATHLETE]
+    if len(real) == 1 or (not real and len(names) == 1):
+        return (real or names)[0]
+    if not names:
+        raise StoreError("The store has no athletes yet; import a file first.")
+    raise StoreError(f"Several athletes in the store ({', '.join(names)}); pass --athlete NAME.")
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    env = dict(os.environ)
+    if args.db:
+        env["BACKLINE_DB"] = str(Path(args.db).expanduser().resolve())
+    command = [
+        sys.executable, "-m", "streamlit", "run", str(APP_PATH),
+        "--server.port", str(args.port), "--server.address", args.address,
+        "--server.headless", "true",
+    ]
+    return subprocess.call(command, env=env, cwd=APP_PATH.parent)
+
+
+def _iso_date(value: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2025-03-31") from exc
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="backline", description="Posterior-chain training analytics from workout exports."
+    )
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", help="DuckDB file (default: $BACKLINE_DB or "
+                        f"{config.DEFAULT_DB})")
+    common.add_argument("--json", action="store_true", help="print JSON")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p = sub.add_parser("import", parents=[common], help="import CSV exports")
+    p.add_argument("files", nargs="+", help="CSV files exported from Strong, Hevy, FitNotes...")
+    p.add_argument("--athlete", default="me", help="whose log this is (default: me)")
+    p.add_argument("--unit", choices=["kg", "lb"], help="weight unit, for exports that "
+                   "do not say (classic Strong); remembered per athlete")
+    p.add_argument("--format", default="auto", choices=["auto", *FORMATS])
+    p.add_argument("--map", action="append", metavar="FIELD=COLUMN",
+                   help="generic CSV: which column holds a field (repeat), e.g. date=Day")
+    p.add_argument("--weight-unit", choices=["kg", "lb"], help="generic CSV: unit of weights")
+    p.add_argument("--date-format", help="generic CSV: strptime format, e.g. %%d/%%m/%%Y")
+    p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("rejects", parents=[common], help="list rows an import rejected")
+    p.add_argument("--import", dest="import_id", type=int, help="only this import id")
+    p.set_defaults(func=cmd_rejects)
+
+    p = sub.add_parser("imports", parents=[common], help="list imports")
+    p.set_defaults(func=cmd_imports)
+
+    p = sub.add_parser("athletes", parents=[common], help="list athletes")
+    p.set_defaults(func=cmd_athletes)
+
+    p = sub.add_parser("delete-import", parents=[common], help="undo one import")
+    p.add_argument("import_id", type=int)
+    p.set_defaults(func=cmd_delete_import)
+
+    p = sub.add_parser("load-sample", parents=[common], help="load the sample athlete")
+    p.set_defaults(func=cmd_load_sample)
+
+    p = sub.add_parser("report", parents=[common], help="progress report for one athlete")
+    p.add_argument("--athlete", help="athlete name (default: the only athlete)")
+    p.add_argument("--from", dest="from_date", type=_iso_date, help="first day, YYYY-MM-DD")
+    p.add_argument("--to", dest="to_date", type=_iso_date, help="last day, YYYY-MM-DD")
+    p.add_argument("--unit", choices=["kg", "lb"], default="kg", help="display unit")
+    p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("serve", parents=[common], help="start the dashboard")
+    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--address", default="localhost",
+                   help="bind address (0.0.0.0 to reach it from other machines)")
+    p.set_defaults(func=cmd_serve)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(args.func(args))
+    except (IngestError, StoreError) as exc:
+        print(f"backline: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

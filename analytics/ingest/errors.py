@@ -1,0 +1,5 @@
+"""The one exception type the import path raises for anything a user must fix."""
+
+
+class IngestError(Exception):
+    """A file Backline refuses as a whole; the message names the file and what to do."""

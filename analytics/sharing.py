@@ -1,0 +1,257 @@
+"""Read-only share links: one athlete, an expiry, revocation, view counts.
+
+A link is ``BASE_URL/?share=TOKEN``. The token is ``secrets.token_urlsafe(32)`` (256 random
+bits, 43 URL-safe characters) and is shown to the owner exactly once; the store keeps only
+its SHA-256 (hex), so a copy of the database file does not contain a usable link. A token
+is looked up by its hash, and the stored hash is compared with :func:`hmac.compare_digest`.
+
+Every way a link can fail — malformed, unknown, expired, revoked, athlete deleted — gives
+the same answer (``None``), so a visitor learns nothing about which links or athletes
+exist. The scope of a valid link comes only from the stored row.
+
+Times are stored as naive UTC timestamps. No Streamlit here: the dashboard and the CLI
+both call these functions.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+import pandas as pd
+
+from .store import Store, StoreError
+
+TOKEN_BYTES = 32
+"""Random bytes per token; ``token_urlsafe(32)`` gives 43 characters."""
+
+EXPIRY_CHOICES: dict[str, int | None] = {
+    "7 days": 7,
+    "30 days": 30,
+    "90 days": 90,
+    "Never": None,
+}
+"""Expiry options offered to the owner, label -> days (None = never expires)."""
+
+DEFAULT_DAYS = 30
+
+INVALID_MESSAGE = "This link is not valid. Ask the athlete for a new one."
+"""The one message every unusable link gets (invalid, expired, revoked alike)."""
+
+SHARE_PARAM = "share"
+"""Query parameter carrying the token."""
+
+_TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32,128}$")
+_HASH_PREFIX_MIN = 6
+
+
+class SharingError(StoreError):
+    """A share-link request the owner should read (unknown or ambiguous link id...)."""
+
+
+@dataclass(frozen=True)
+class ShareScope:
+    """What a valid link grants: one athlete, read-only."""
+
+    athlete_id: int
+    athlete_name: str
+    label: str | None
+    expires_at: datetime | None
+    token_hash: str
+
+
+def utcnow() -> datetime:
+    """Now as a naive UTC timestamp (how share times are stored)."""
+    return datetime.now(UTC).replace(tzinfo=None)
+
+
+def _naive_utc(value: datetime | None) -> datetime:
+    if value is None:
+        return utcnow()
+    if value.tzinfo is not None:
+        return value.astimezone(UTC).replace(tzinfo=None)
+    return value
+
+
+def _fetch(store: Store, sql: str, params: list[object]) -> list[tuple]:
+    cur = store.cursor()
+    try:
+        return cur.execute(sql, params).fetchall()
+    finally:
+        cur.close()
+
+
+def new_token() -> str:
+    """A fresh random token (URL-safe base64, 43 characters)."""
+    return secrets.token_urlsafe(TOKEN_BYTES)
+
+
+def hash_token(token: str) -> str:
+    """SHA-256 of the token as 64 lowercase hex characters: the only thing stored."""
+    return hashlib.sha256(token.encode("utf-8")).hexdigest()
+
+
+def link_path(token: str) -> str:
+    """The link relative to the app root: ``/?share=TOKEN``."""
+    return f"/?{SHARE_PARAM}={token}"
+
+
+def link_url(token: str, base_url: str | None) -> str:
+    """The full link: ``BASE_URL/?share=TOKEN`` (the path alone when no base is known)."""
+    base = (base_url or "").strip().rstrip("/")
+    return f"{base}{link_path(token)}"
+
+
+def create_link(
+    store: Store,
+    athlete_id: int,
+    label: str | None = None,
+    days: int | None = DEFAULT_DAYS,
+    now: datetime | None = None,
+) -> tuple[str, str]:
+    """Create a read-only link for one athlete; returns ``(token, url_path)``.
+
+    ``days`` None means the link never expires; a negative ``days`` makes a link that is
+    already expired (tests use it). The token itself is never stored: keep it now or make
+    a new link.
+    """
+    if store.athlete_name(athlete_id) is None:
+        raise SharingError(f"No athlete with id {athlete_id}.")
+    created = _naive_utc(now)
+    expires = None if days is None else created + timedelta(days=days)
+    label = (label or "").strip() or None
+    token = new_token()
+    with store.transaction() as cur:
+        cur.execute(
+            "INSERT INTO share_links (token_hash, athlete_id, label, created_at, expires_at) "
+            "VALUES (?, ?, ?, ?, ?)",
+            [hash_token(token), athlete_id, label, created, expires],
+        )
+    return token, link_path(token)
+
+
+def _status_sql(now_param: str = "?") -> str:
+    return (
+        "CASE WHEN l.revoked_at IS NOT NULL THEN 'revoked' "
+        f"WHEN l.expires_at IS NOT NULL AND l.expires_at <= {now_param} THEN 'expired' "
+        "ELSE 'active' END"
+    )
+
+
+def list_links(
+    store: Store, athlete_id: int | None = None, now: datetime | None = None
+) -> pd.DataFrame:
+    """Links (newest first) with a short id (hash prefix), athlete, status and use.
+
+    Columns: link_id, athlete_id, athlete, label, created_at, expires_at, revoked_at,
+    last_viewed_at, view_count, status (active | expired | revoked), token_hash.
+    """
+    where, params = ("WHERE l.athlete_id = ?", [athlete_id]) if athlete_id is not None else (
+        "", []
+    )
+    return store.query_df(
+        f"""
+        SELECT substr(l.token_hash, 1, 12) AS link_id, l.athlete_id, a.name AS athlete,
+               l.label, l.created_at, l.expires_at, l.revoked_at, l.last_viewed_at,
+               l.view_count, {_status_sql()} AS status, l.token_hash
+        FROM share_links l LEFT JOIN athletes a USING (athlete_id)
+        {where}
+        ORDER BY l.created_at DESC, l.token_hash
+        """,
+        [_naive_utc(now), *params],
+    )
+
+
+def revoke(store: Store, token_hash_or_prefix: str, now: datetime | None = None) -> str:
+    """Revoke one link by its hash, a unique hash prefix (>= 6 chars) or its token.
+
+    Returns the full token hash. Revoking twice keeps the first revocation time.
+    """
+    key = (token_hash_or_prefix or "").strip()
+    candidates: list[str] = []
+    if len(key) >= _HASH_PREFIX_MIN and re.fullmatch(r"[0-9a-f]{1,64}", key):
+        candidates = [
+            row[0]
+            for row in _fetch(
+                store, "SELECT token_hash FROM share_links WHERE starts_with(token_hash, ?)",
+                [key],
+            )
+        ]
+    if not candidates and _TOKEN_RE.match(key):
+        hashed = hash_token(key)
+        if store.query_one("SELECT 1 FROM share_links WHERE token_hash = ?", [hashed]):
+            candidates = [hashed]
+    if not candidates:
+        raise SharingError(f"No share link matches {key!r}.")
+    if len(candidates) > 1:
+        raise SharingError(
+            f"{len(candidates)} share links start with {key!r}; give more characters."
+        )
+    token_hash = candidates[0]
+    with store.transaction() as cur:
+        cur.execute(
+            "UPDATE share_links SET revoked_at = coalesce(revoked_at, ?) WHERE token_hash = ?",
+            [_naive_utc(now), token_hash],
+        )
+    return token_hash
+
+
+def resolve(
+    store: Store, token: str | None, now: datetime | None = None, count_view: bool = True
+) -> ShareScope | None:
+    """The scope a token grants, or None for any unusable token (one answer for all).
+
+    With ``count_view`` the link's ``last_viewed_at`` and ``view_count`` are updated; the
+    dashboard passes it once per browser session.
+    """
+    if not token or not isinstance(token, str) or not _TOKEN_RE.match(token):
+        return None
+    wanted = hash_token(token)
+    when = _naive_utc(now)
+    rows = _fetch(
+        store,
+        f"""
+        SELECT l.token_hash, l.athlete_id, a.name, l.label, l.expires_at,
+               {_status_sql()} AS status
+        FROM share_links l JOIN athletes a USING (athlete_id)
+        WHERE l.token_hash = ?
+        """,
+        [when, wanted],
+    )
+    if not rows:
+        return None
+    stored_hash, athlete_id, name, label, expires_at, status = rows[0]
+    if not hmac.compare_digest(stored_hash.encode("ascii"), wanted.encode("ascii")):
+        return None
+    if status != "active":
+        return None
+    if count_view and not store.read_only:
+        record_view(store, stored_hash, now=when)
+    return ShareScope(
+        athlete_id=int(athlete_id),
+        athlete_name=str(name),
+        label=label,
+        expires_at=expires_at,
+        token_hash=stored_hash,
+    )
+
+
+def record_view(store: Store, token_hash: str, now: datetime | None = None) -> None:
+    """Count one use of a link and remember when it happened."""
+    with store.transaction() as cur:
+        cur.execute(
+            "UPDATE share_links SET view_count = view_count + 1, last_viewed_at = ? "
+            "WHERE token_hash = ?",
+            [_naive_utc(now), token_hash],
+        )
+
+
+def check_password(given: str | None, expected: str | None) -> bool:
+    """Constant-time comparison of an entered owner password with the configured one."""
+    if not expected or given is None:
+        return False
+    return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))

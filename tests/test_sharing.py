@@ -1,0 +1,296 @@
+"""Share links: token strength, hash-only storage, expiry, revocation, scope, view counts."""
+
+from __future__ import annotations
+
+import hashlib
+import math
+import string
+from datetime import datetime, timedelta
+
+import pandas as pd
+import pytest
+
+from analytics import sharing
+from analytics.sharing import (
+    INVALID_MESSAGE,
+    SharingError,
+    check_password,
+    create_link,
+    hash_token,
+    link_url,
+    list_links,
+    resolve,
+    revoke,
+)
+from analytics.store import Store
+
+URLSAFE = set(string.ascii_letters + string.digits + "-_")
+NOW = datetime(2025, 3, 1, 12, 0, 0)
+
+
+@pytest.fixture()
+def store() -> Store:
+    store = Store(":memory:")
+    yield store
+    store.close()
+
+
+@pytest.fixture()
+def athletes(store: Store) -> tuple[int, int]:
+    return store.athlete_id("Alice", create=True), store.athlete_id("Bob", create=True)
+
+
+# -- tokens -----------------------------------------------------------------------------
+
+
+def test_token_length_alphabet_and_entropy() -> None:
+    tokens = [sharing.new_token() for _ in range(2000)]
+    assert all(len(t) == 43 for t in tokens)  # 32 bytes, base64 without padding
+    assert all(set(t) <= URLSAFE for t in tokens)
+    assert len(set(tokens)) == len(tokens)
+    # every character of the alphabet turns up, and roughly evenly (not a short alphabet)
+    chars = "".join(tokens)
+    counts = {c: chars.count(c) for c in URLSAFE}
+    assert min(counts.values()) > 0
+    entropy = -sum(n / len(chars) * math.log2(n / len(chars)) for n in counts.values())
+    assert entropy > 5.95  # log2(64) = 6 bits per character at most
+
+
+def test_created_tokens_are_unique(store: Store, athletes: tuple[int, int]) -> None:
+    tokens = {create_link(store, athletes[0], None, 30, now=NOW)[0] for _ in range(300)}
+    assert len(tokens) == 300
+    assert store.query_one("SELECT count(DISTINCT token_hash) FROM share_links") == 300
+
+
+def test_create_link_returns_token_and_path(store: Store, athletes: tuple[int, int]) -> None:
+    token, path = create_link(store, athletes[0], "Coach Sam", 30, now=NOW)
+    assert path == f"/?share={token}"
+    assert link_url(token, "https://backline.example.org/") == (
+        f"https://backline.example.org/?share={token}"
+    )
+    assert link_url(token, None) == path
+
+
+def test_create_link_for_unknown_athlete_fails(store: Store) -> None:
+    with pytest.raises(SharingError):
+        create_link(store, 999, "x", 30)
+
+
+# -- storage --------------------------------------------------------------------------
+
+
+def test_only_the_sha256_is_stored(store: Store, athletes: tuple[int, int]) -> None:
+    token, _ = create_link(store, athletes[0], "Coach", 30, now=NOW)
+    row = store.query_df("SELECT * FROM share_links").iloc[0]
+    assert row["token_hash"] == hashlib.sha256(token.encode()).hexdigest()
+    assert len(row["token_hash"]) == 64
+    for value in row.tolist():
+        assert token not in str(value)
+
+
+def test_token_is_nowhere_in_the_database_file(tmp_path) -> None:
+    db = tmp_path / "backline.duckdb"
+    tokens = []
+    with Store(db) as store:
+        alice = store.athlete_id("Alice", create=True)
+        for days in (7, 30, None):
+            tokens.append(create_link(store, alice, "Coach", days)[0])
+        resolve(store, tokens[0])
+        revoke(store, hash_token(tokens[1])[:12])
+        # every column of every table, as text
+        tables = store.query_df("SHOW TABLES")["name"].tolist()
+        for table in tables:
+            frame = store.query_df(f"SELECT * FROM {table}")
+            text = frame.astype(str).to_string()
+            for token in tokens:
+                assert token not in text, table
+    blobs = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.is_file())
+    # the search is meaningful: the stored hashes are readable in the same bytes
+    assert hash_token(tokens[2]).encode() in blobs
+    for token in tokens:
+        assert token.encode() not in blobs
+        assert token[:20].encode() not in blobs
+
+
+# -- resolve ------------------------------------------------------------------------------
+
+
+def test_resolve_gives_the_links_athlete(store: Store, athletes: tuple[int, int]) -> None:
+    alice, bob = athletes
+    token_a, _ = create_link(store, alice, "for Sam", 30, now=NOW)
+    token_b, _ = create_link(store, bob, "for Kim", None, now=NOW)
+    scope_a = resolve(store, token_a, now=NOW + timedelta(days=1))
+    scope_b = resolve(store, token_b, now=NOW + timedelta(days=1))
+    assert scope_a is not None and scope_b is not None
+    assert (scope_a.athlete_id, scope_a.athlete_name, scope_a.label) == (alice, "Alice", "for Sam")
+    assert scope_a.expires_at == NOW + timedelta(days=30)
+    assert (scope_b.athlete_id, scope_b.athlete_name, scope_b.expires_at) == (bob, "Bob", None)
+
+
+@pytest.mark.parametrize(
+    "token",
+    ["", None, "abc", "x" * 43, "x" * 500, "' OR 1=1 --", "../../etc/passwd", "é" * 43],
+)
+def test_resolve_rejects_garbage(store: Store, athletes: tuple[int, int], token) -> None:
+    create_link(store, athletes[0], None, 30, now=NOW)
+    assert resolve(store, token, now=NOW) is None
+
+
+def test_tampered_token_is_invalid(store: Store, athletes: tuple[int, int]) -> None:
+    token, _ = create_link(store, athletes[0], None, 30, now=NOW)
+    flipped = token[:-1] + ("A" if token[-1] != "A" else "B")
+    assert resolve(store, flipped, now=NOW) is None
+    assert resolve(store, token[:-1], now=NOW) is None
+    assert resolve(store, token + "A", now=NOW) is None
+    # the hash itself is not a token
+    assert resolve(store, hash_token(token), now=NOW) is None
+
+
+def test_expiry(store: Store, athletes: tuple[int, int]) -> None:
+    token, _ = create_link(store, athletes[0], None, 7, now=NOW)
+    assert resolve(store, token, now=NOW + timedelta(days=6, hours=23)) is not None
+    assert resolve(store, token, now=NOW + timedelta(days=7)) is None
+    assert resolve(store, token, now=NOW + timedelta(days=100)) is None
+    never, _ = create_link(store, athletes[0], None, None, now=NOW)
+    assert resolve(store, never, now=NOW + timedelta(days=3650)) is not None
+
+
+def test_past_expiry_is_expired_now(store: Store, athletes: tuple[int, int]) -> None:
+    token, _ = create_link(store, athletes[0], "old", -1)
+    assert resolve(store, token) is None
+    assert list_links(store)["status"].tolist() == ["expired"]
+
+
+def test_default_expiry_is_30_days(store: Store, athletes: tuple[int, int]) -> None:
+    create_link(store, athletes[0], now=NOW)
+    assert list_links(store)["expires_at"].iloc[0] == NOW + timedelta(days=30)
+
+
+def test_aware_times_are_stored_as_utc(store: Store, athletes: tuple[int, int]) -> None:
+    from datetime import UTC, timezone
+
+    aware = datetime(2025, 3, 1, 14, 0, tzinfo=timezone(timedelta(hours=2)))
+    token, _ = create_link(store, athletes[0], None, 1, now=aware)
+    assert list_links(store)["created_at"].iloc[0] == datetime(2025, 3, 1, 12, 0)
+    assert resolve(store, token, now=datetime(2025, 3, 2, 11, 59, tzinfo=UTC)) is not None
+    assert resolve(store, token, now=datetime(2025, 3, 2, 12, 0, tzinfo=UTC)) is None
+
+
+def test_revocation(store: Store, athletes: tuple[int, int]) -> None:
+    token, _ = create_link(store, athletes[0], None, 30, now=NOW)
+    other, _ = create_link(store, athletes[0], None, 30, now=NOW)
+    full = revoke(store, hash_token(token)[:8], now=NOW + timedelta(hours=1))
+    assert full == hash_token(token)
+    assert resolve(store, token, now=NOW + timedelta(hours=2)) is None
+    assert resolve(store, other, now=NOW + timedelta(hours=2)) is not None
+    # revoking again keeps the first time
+    revoke(store, full, now=NOW + timedelta(days=3))
+    links = list_links(store, now=NOW).set_index("token_hash")
+    assert links.loc[full, "revoked_at"] == NOW + timedelta(hours=1)
+    assert links.loc[full, "status"] == "revoked"
+    assert links.loc[hash_token(other), "status"] == "active"
+
+
+def test_revoke_by_token(store: Store, athletes: tuple[int, int]) -> None:
+    token, _ = create_link(store, athletes[0], None, 30, now=NOW)
+    revoke(store, token)
+    assert resolve(store, token) is None
+
+
+def test_revoke_unknown_or_ambiguous(store: Store, athletes: tuple[int, int]) -> None:
+    with pytest.raises(SharingError, match="No share link"):
+        revoke(store, "deadbeef")
+    with pytest.raises(SharingError, match="No share link"):
+        revoke(store, "")
+    token, _ = create_link(store, athletes[0], None, 30, now=NOW)
+    # fewer than 6 characters is too short to be an id, even when it matches
+    with pytest.raises(SharingError, match="No share link"):
+        revoke(store, hash_token(token)[:5])
+    assert resolve(store, token, now=NOW) is not None
+
+
+def test_revoke_ambiguous_prefix(store: Store, athletes: tuple[int, int]) -> None:
+    for h in ("abcdef01" + "0" * 56, "abcdef02" + "0" * 56):
+        with store.transaction() as cur:
+            cur.execute(
+                "INSERT INTO share_links (token_hash, athlete_id, created_at) VALUES (?, ?, ?)",
+                [h, athletes[0], NOW],
+            )
+    with pytest.raises(SharingError, match="2 share links"):
+        revoke(store, "abcdef")
+    assert revoke(store, "abcdef02") == "abcdef02" + "0" * 56
+
+
+def test_deleted_athlete_invalidates_links(store: Store, athletes: tuple[int, int]) -> None:
+    token, _ = create_link(store, athletes[1], None, 30, now=NOW)
+    store.delete_athlete(athletes[1])
+    assert resolve(store, token, now=NOW) is None
+
+
+# -- scope -------------------------------------------------------------------------------
+
+
+def test_token_of_a_never_resolves_to_b(store: Store, athletes: tuple[int, int]) -> None:
+    alice, bob = athletes
+    tokens_a = [create_link(store, alice, None, 30, now=NOW)[0] for _ in range(50)]
+    create_link(store, bob, None, 30, now=NOW)
+    for token in tokens_a:
+        scope = resolve(store, token, now=NOW, count_view=False)
+        assert scope is not None
+        assert scope.athlete_id == alice and scope.athlete_name == "Alice"
+
+
+def test_list_links_filters_by_athlete(store: Store, athletes: tuple[int, int]) -> None:
+    alice, bob = athletes
+    create_link(store, alice, "a1", 30, now=NOW)
+    create_link(store, alice, "a2", 7, now=NOW + timedelta(minutes=1))
+    create_link(store, bob, "b1", None, now=NOW)
+    assert sorted(list_links(store, alice)["label"]) == ["a1", "a2"]
+    assert list_links(store, bob)["athlete"].tolist() == ["Bob"]
+    everything = list_links(store, now=NOW)
+    assert len(everything) == 3
+    assert list_links(store, alice)["label"].iloc[0] == "a2"  # newest first
+    assert set(everything.columns) >= {
+        "link_id", "athlete", "label", "created_at", "expires_at", "revoked_at",
+        "last_viewed_at", "view_count", "status",
+    }
+
+
+# -- views ---------------------------------------------------------------------------------
+
+
+def test_view_counting(store: Store, athletes: tuple[int, int]) -> None:
+    token, _ = create_link(store, athletes[0], None, 30, now=NOW)
+    row = list_links(store).iloc[0]
+    assert row["view_count"] == 0
+    assert pd.isna(row["last_viewed_at"])
+    resolve(store, token, now=NOW + timedelta(hours=1))
+    resolve(store, token, now=NOW + timedelta(hours=2))
+    resolve(store, token, now=NOW + timedelta(hours=3), count_view=False)
+    row = list_links(store).iloc[0]
+    assert row["view_count"] == 2
+    assert row["last_viewed_at"] == NOW + timedelta(hours=2)
+
+
+def test_failed_uses_are_not_counted(store: Store, athletes: tuple[int, int]) -> None:
+    token, _ = create_link(store, athletes[0], None, 1, now=NOW)
+    resolve(store, token, now=NOW + timedelta(days=2))
+    revoke(store, token)
+    resolve(store, token, now=NOW)
+    assert list_links(store)["view_count"].iloc[0] == 0
+
+
+# -- password ------------------------------------------------------------------------------
+
+
+def test_check_password() -> None:
+    assert check_password("s3cret pass", "s3cret pass")
+    assert not check_password("s3cret pas", "s3cret pass")
+    assert not check_password("", "s3cret pass")
+    assert not check_password(None, "s3cret pass")
+    assert not check_password("anything", None)
+    assert check_password("päss", "päss")
+
+
+def test_invalid_message_is_neutral() -> None:
+    assert INVALID_MESSAGE == "This link is not valid. Ask the athlete for a new one."

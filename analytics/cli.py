@@ -199,6 +199,56 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return subprocess.call(command, env=env, cwd=APP_PATH.parent)
 
 
+def cmd_share_create(args: argparse.Namespace) -> int:
+    from .sharing import create_link, link_url
+
+    days = None if args.never else args.days
+    with _store(args) as store:
+        athlete = args.athlete or _only_athlete(store)
+        token, path = create_link(store, store.athlete_id(athlete), args.label, days)
+    base = args.base_url or config.base_url()
+    url = link_url(token, base)
+    if args.json:
+        _print_json({"athlete": athlete, "label": args.label, "days": days, "url": url,
+                     "token": token})
+    else:
+        expiry = "never expires" if days is None else f"expires in {days} days"
+        print(f"Read-only link for {athlete} ({expiry}). It is shown only once:\n{url}")
+        if not base:
+            print("Prefix it with the address the dashboard is reached at, or set "
+                  "BACKLINE_BASE_URL.", file=sys.stderr)
+    return 0
+
+
+def cmd_share_list(args: argparse.Namespace) -> int:
+    from .sharing import list_links
+
+    with _store(args) as store:
+        athlete_id = store.athlete_id(args.athlete) if args.athlete else None
+        frame = list_links(store, athlete_id).drop(columns=["token_hash", "athlete_id"])
+    if args.json:
+        _print_json(frame.to_dict(orient="records"))
+    elif frame.empty:
+        print("No share links.")
+    else:
+        shown = frame.copy()
+        for column in ("created_at", "expires_at", "revoked_at", "last_viewed_at"):
+            shown[column] = shown[column].dt.strftime("%Y-%m-%d %H:%M").fillna("-")
+        shown["label"] = shown["label"].fillna("")
+        print(shown.to_string(index=False))
+        print("(times in UTC)")
+    return 0
+
+
+def cmd_share_revoke(args: argparse.Namespace) -> int:
+    from .sharing import revoke
+
+    with _store(args) as store:
+        token_hash = revoke(store, args.link_id)
+    print(f"Link {token_hash[:12]} revoked.")
+    return 0
+
+
 def _iso_date(value: str) -> date:
     try:
         return date.fromisoformat(value)
@@ -252,6 +302,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="to_date", type=_iso_date, help="last day, YYYY-MM-DD")
     p.add_argument("--unit", choices=["kg", "lb"], default="kg", help="display unit")
     p.set_defaults(func=cmd_report)
+
+    share = sub.add_parser("share", help="read-only links for a coach")
+    share_sub = share.add_subparsers(dest="share_command", required=True)
+    p = share_sub.add_parser("create", parents=[common], help="create a link (shown once)")
+    p.add_argument("--athlete", help="athlete name (default: the only athlete)")
+    p.add_argument("--label", help="who the link is for, e.g. 'Coach Sam'")
+    p.add_argument("--days", type=int, default=30, choices=[7, 30, 90],
+                   help="days until it expires (default 30)")
+    p.add_argument("--never", action="store_true", help="the link never expires")
+    p.add_argument("--base-url", help="address of the dashboard (default: $BACKLINE_BASE_URL)")
+    p.set_defaults(func=cmd_share_create)
+    p = share_sub.add_parser("list", parents=[common], help="list links and their use")
+    p.add_argument("--athlete", help="only this athlete's links")
+    p.set_defaults(func=cmd_share_list)
+    p = share_sub.add_parser("revoke", parents=[common], help="revoke a link")
+    p.add_argument("link_id", help="link id from 'share list' (6+ characters) or the token")
+    p.set_defaults(func=cmd_share_revoke)
 
     p = sub.add_parser("serve", parents=[common], help="start the dashboard")
     p.add_argument("--port", type=int, default=8501)

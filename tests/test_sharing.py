@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import math
 import string
 from datetime import datetime, timedelta
@@ -294,3 +295,32 @@ def test_check_password() -> None:
 
 def test_invalid_message_is_neutral() -> None:
     assert INVALID_MESSAGE == "This link is not valid. Ask the athlete for a new one."
+
+
+# -- command line --------------------------------------------------------------------------
+
+
+def test_cli_share_create_list_revoke(tmp_path, capsys, monkeypatch) -> None:
+    from analytics.cli import main
+
+    db = str(tmp_path / "cli.duckdb")
+    with Store(db) as store:
+        store.athlete_id("Alice", create=True)
+        store.athlete_id("Bob", create=True)
+    monkeypatch.setenv("BACKLINE_BASE_URL", "https://coach.example.org/")
+    assert main(["share", "create", "--db", db, "--athlete", "Alice", "--label", "Sam"]) == 0
+    out = capsys.readouterr().out
+    url = out.strip().splitlines()[-1]
+    assert url.startswith("https://coach.example.org/?share=")
+    token = url.split("share=")[1]
+    assert main(["share", "list", "--db", db, "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert [(r["athlete"], r["label"], r["status"]) for r in listed] == [("Alice", "Sam", "active")]
+    assert token not in json.dumps(listed)
+    assert main(["share", "revoke", "--db", db, listed[0]["link_id"][:8]]) == 0
+    capsys.readouterr()
+    with Store(db) as store:
+        assert resolve(store, token) is None
+    assert main(["share", "revoke", "--db", db, "ffffffffff"]) == 2
+    assert "No share link" in capsys.readouterr().err
+    assert main(["share", "create", "--db", db, "--athlete", "Nobody"]) == 2

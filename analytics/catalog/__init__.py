@@ -143,6 +143,11 @@ def muscle_weights() -> pd.DataFrame:
 
     The analytics join this in SQL to turn working sets into hard sets per muscle.
     """
+    return _muscle_weights().copy()
+
+
+@functools.cache
+def _muscle_weights() -> pd.DataFrame:
     rows = [
         (row.id, muscle, weight)
         for row in _catalog().itertuples(index=False)
@@ -235,6 +240,18 @@ def exercise_name(exercise_id: str) -> str:
     catalog = _catalog()
     match = catalog.loc[catalog["id"] == exercise_id, "name"]
     return str(match.iloc[0]) if len(match) else exercise_id
+
+
+def register(con: duckdb.DuckDBPyConnection) -> None:
+    """Make the catalog queryable on ``con`` as ``catalog_exercises`` and ``catalog_muscles``.
+
+    The analytics join sets to muscles in SQL; registering the small catalog frames (a few
+    dozen rows, no copy) on the cursor keeps the catalog as data, not as a table the store
+    would have to migrate whenever an exercise is added.
+    """
+    exercises = _catalog()[["id", "name", "pattern", "unilateral", "bodyweight", "timed"]]
+    con.register("catalog_exercises", exercises)
+    con.register("catalog_muscles", _muscle_weights())
 
 
 def user_aliases(con: duckdb.DuckDBPyConnection) -> dict[str, str]:

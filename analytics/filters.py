@@ -1,0 +1,107 @@
+"""What the user asked to see, and what that selection means in SQL.
+
+Every analytics function takes one :class:`Filters`. It is frozen and hashable so the
+dashboard can cache results on it, and it is the only place where a date range, a display
+unit or an e1RM formula enter a query, so every page and the CLI agree on them.
+
+The SQL fragments here define the two sets every metric starts from:
+
+``scoped``
+    the athlete's sets inside the date range, each carrying its session's start time
+    (``session_at``) and ISO week (``week_start``, a Monday), so a session that runs past
+    midnight still lands in one day and one week;
+``working``
+    the scoped sets that count as work: not warm-ups, and actually performed (reps > 0 or
+    seconds > 0 — blank "not done" sets some apps export are ignored). Drop sets and
+    failure sets are working sets.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, Literal
+
+if TYPE_CHECKING:
+    import duckdb
+
+FORMULAS: tuple[str, ...] = ("epley", "brzycki", "lombardi", "mayhew", "oconner", "wathan")
+"""The e1RM formulas a user may pick (see :mod:`analytics.strength`)."""
+
+Unit = Literal["kg", "lb"]
+
+# Stand-ins for an open range, so every query binds the same three parameters.
+_EARLIEST = date(1900, 1, 1)
+_LATEST = date(9999, 12, 30)
+
+
+@dataclass(frozen=True)
+class Filters:
+    """One athlete, an optional date range (both ends inclusive) and display settings."""
+
+    athlete_id: int
+    start: date | None = None
+    end: date | None = None
+    unit: Unit = "kg"
+    formula: str = "epley"
+    target_min: int = 2
+    target_max: int = 3
+
+    def __post_init__(self) -> None:
+        if self.unit not in ("kg", "lb"):
+            raise ValueError(f"unit must be 'kg' or 'lb', not {self.unit!r}")
+        if self.formula not in FORMULAS:
+            raise ValueError(f"formula must be one of {', '.join(FORMULAS)}, not {self.formula!r}")
+        if not 0 < self.target_min <= self.target_max:
+            raise ValueError("the weekly target needs 0 < target_min <= target_max")
+        if self.start and self.end and self.start > self.end:
+            raise ValueError(f"the range starts ({self.start}) after it ends ({self.end})")
+
+    @property
+    def params(self) -> dict[str, object]:
+        """Named parameters bound by :data:`SCOPE_CTE` (``$athlete``, ``$start``, ``$end``)."""
+        return {
+            "athlete": self.athlete_id,
+            "start": self.start or _EARLIEST,
+            "end": (self.end or _LATEST) + timedelta(days=1),
+        }
+
+
+SCOPE_CTE = """
+scoped AS (
+    SELECT s.*,
+           min(s.performed_at) OVER (PARTITION BY s.session_id) AS session_at,
+           CAST(date_trunc('week', min(s.performed_at) OVER (PARTITION BY s.session_id))
+                AS DATE) AS week_start
+    FROM sets s
+    WHERE s.athlete_id = $athlete AND s.performed_at >= $start AND s.performed_at < $end
+),
+working AS (
+    SELECT * FROM scoped
+    WHERE set_type <> 'warmup' AND (coalesce(reps, 0) > 0 OR coalesce(duration_s, 0) > 0)
+)"""
+"""CTEs ``scoped`` and ``working`` (see the module docstring); bind :attr:`Filters.params`."""
+
+
+def period(con: duckdb.DuckDBPyConnection, flt: Filters) -> tuple[date, date] | None:
+    """The first and last day the analysis covers, or None when there is nothing to show.
+
+    Each end is the filter's date when given, else the first / last logged session in the
+    range. The last day is also Backline's "now": an old export reads as it did then, and
+    tests do not depend on today's date.
+    """
+    first, last = con.execute(
+        f"WITH {SCOPE_CTE} SELECT CAST(min(session_at) AS DATE), CAST(max(session_at) AS DATE) "
+        "FROM scoped",
+        flt.params,
+    ).fetchone()
+    first = flt.start or first
+    last = flt.end or last
+    if first is None or last is None:
+        return None
+    return first, last
+
+
+def week_start(day: date) -> date:
+    """The Monday of ``day``'s ISO week."""
+    return day - timedelta(days=day.weekday())

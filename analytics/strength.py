@@ -1,0 +1,341 @@
+"""Am I getting stronger? Estimated one-rep max per lift, its trend, PRs and plateaus.
+
+The e1RM turns a set of ``reps`` at ``weight`` into the load the lifter could probably move
+once, so sets of 5 and sets of 8 land on one chart. Estimates get poor as reps rise, so only
+sets of 1-10 reps feed e1RM (higher-rep sets still count for rep PRs and volume). When an
+RPE of 7 or more is logged, the reps left in reserve (10 - RPE) are added to the reps done:
+5 reps at RPE 8 is treated as a 7-rep max. Warm-ups never count; bodyweight sets (no
+load) have no e1RM. Only lifts mapped to the catalog are analysed.
+
+Trends use the best e1RM of each session, because a session is the unit of training and
+back-off sets would otherwise drag the line down. The slope is a Theil-Sen fit on
+ln(e1RM) against time — the median of all pairwise slopes — so one bad day or a typo
+cannot bend it the way it bends a least-squares line; on a log scale the slope reads
+directly as % per week.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import math
+from datetime import date, timedelta
+from typing import TYPE_CHECKING, NamedTuple
+
+import numpy as np
+import pandas as pd
+
+from . import units
+from .catalog import load_catalog
+from .filters import SCOPE_CTE, Filters, period
+
+if TYPE_CHECKING:
+    import duckdb
+
+TREND_WINDOW_DAYS = 56
+"""The recent trend looks at the last 8 weeks of the period."""
+MIN_TREND_SESSIONS = 3
+"""Fewer sessions than this give no trend: two points always make a perfect line."""
+PLATEAU_DAYS = 28
+"""Plateau needs at least 4 weeks without a meaningful PR..."""
+PLATEAU_PR_GAIN = 0.01
+"""...where a meaningful PR beats the previous best session e1RM by at least 1 %."""
+MAX_E1RM_REPS = 10
+_Z_95 = 1.959963984540054  # two-sided 95 % normal quantile
+
+# reps here are the RPE-adjusted reps; a single (a true 1RM) is the load itself.
+_FORMULAS: dict[str, str] = {
+    "epley": "{w} * (1 + {r} / 30.0)",
+    "brzycki": "{w} * 36.0 / (37.0 - {r})",
+    "lombardi": "{w} * pow({r}, 0.10)",
+    "mayhew": "100.0 * {w} / (52.2 + 41.9 * exp(-0.055 * {r}))",
+    "oconner": "{w} * (1 + 0.025 * {r})",
+    "wathan": "100.0 * {w} / (48.8 + 53.8 * exp(-0.075 * {r}))",
+}
+
+
+def _e1rm_sets_sql(formula: str) -> str:
+    """CTE ``e1rm_sets``: working sets eligible for e1RM, with their estimate in kg."""
+    expression = _FORMULAS[formula].format(w="weight_kg", r="effective_reps")
+    return f"""
+    eligible AS (
+        SELECT session_id, session_at, week_start, exercise_id, set_index, weight_kg, reps,
+               rpe,
+               reps + CASE WHEN rpe BETWEEN 7 AND 10 THEN 10 - rpe ELSE 0 END
+                   AS effective_reps
+        FROM working
+        WHERE exercise_id IS NOT NULL AND weight_kg > 0
+          AND reps BETWEEN 1 AND {MAX_E1RM_REPS}
+    ),
+    e1rm_sets AS (
+        SELECT *,
+               CASE WHEN effective_reps <= 1 THEN weight_kg ELSE {expression} END AS e1rm
+        FROM eligible
+    ),
+    session_best AS (
+        SELECT exercise_id, session_id, min(session_at) AS session_at,
+               max(e1rm) AS e1rm, arg_max(weight_kg, e1rm) AS weight_kg,
+               arg_max(reps, e1rm) AS reps, arg_max(rpe, e1rm) AS rpe
+        FROM e1rm_sets GROUP BY exercise_id, session_id
+    )"""
+
+
+def _names() -> dict[str, str]:
+    catalog = load_catalog()
+    return dict(zip(catalog["id"], catalog["name"], strict=True))
+
+
+def set_e1rm(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
+    """Every set that yields an e1RM, oldest first.
+
+    Columns: ``exercise_id``, ``session_id``, ``performed_at`` (session start), ``set_index``,
+    ``weight``, ``reps``, ``rpe``, ``effective_reps`` (reps + reps in reserve), ``e1rm``,
+    ``unit``. Loads are in the display unit.
+    """
+    frame = con.execute(
+        f"WITH {SCOPE_CTE}, {_e1rm_sets_sql(flt.formula)} "
+        "SELECT exercise_id, session_id, session_at AS performed_at, set_index, "
+        "weight_kg AS weight, reps, rpe, CAST(effective_reps AS DOUBLE) AS effective_reps, e1rm "
+        "FROM e1rm_sets ORDER BY session_at, exercise_id, set_index",
+        flt.params,
+    ).df()
+    return units.convert(frame, ["weight", "e1rm"], flt.unit)
+
+
+def session_bests(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
+    """The best e1RM of each session for each lift — the points of every trend chart.
+
+    Columns: ``exercise_id``, ``exercise`` (display name), ``session_id``, ``performed_at``,
+    ``date``, ``e1rm``, ``weight``, ``reps``, ``rpe`` (the set that gave the best), ``unit``.
+    """
+    frame = con.execute(
+        f"WITH {SCOPE_CTE}, {_e1rm_sets_sql(flt.formula)} "
+        "SELECT exercise_id, session_id, session_at AS performed_at, "
+        "CAST(session_at AS DATE) AS date, e1rm, weight_kg AS weight, reps, rpe "
+        "FROM session_best ORDER BY exercise_id, session_at",
+        flt.params,
+    ).df()
+    frame.insert(1, "exercise", frame["exercise_id"].map(_names()).astype("str"))
+    return units.convert(frame, ["e1rm", "weight"], flt.unit)
+
+
+class TheilSen(NamedTuple):
+    """A Theil-Sen line ``y = intercept + slope * x`` with a 95 % CI on the slope."""
+
+    slope: float
+    intercept: float
+    low: float
+    high: float
+
+
+def theil_sen(x: np.ndarray, y: np.ndarray, z: float = _Z_95) -> TheilSen:
+    """Theil-Sen slope with Sen's confidence interval (numpy only).
+
+    The slope is the median of the slopes between every pair of points with distinct x;
+    the intercept is the median of ``y - slope * x``. The CI takes the order statistics of
+    the pairwise slopes at ranks (N -/+ z * sqrt(Var S)) / 2, with Var S = n(n-1)(2n+5)/18
+    the variance of Kendall's S (no tie correction: session times do not tie), clamped to
+    the observed slopes — the same ranks scipy.stats.theilslopes uses. With fewer than two
+    distinct x every field is NaN.
+    """
+    x = np.asarray(x, dtype="float64")
+    y = np.asarray(y, dtype="float64")
+    n = len(x)
+    first, second = np.triu_indices(n, k=1)
+    dx = x[second] - x[first]
+    distinct = dx != 0
+    slopes = (y[second] - y[first])[distinct] / dx[distinct]
+    if slopes.size == 0:
+        return TheilSen(math.nan, math.nan, math.nan, math.nan)
+    slopes.sort()
+    slope = float(np.median(slopes))
+    intercept = float(np.median(y - slope * x))
+    spread = z * math.sqrt(n * (n - 1) * (2 * n + 5) / 18.0)
+    count = slopes.size
+    low_rank = max(round((count - spread) / 2) - 1, 0)
+    high_rank = min(round((count + spread) / 2), count - 1)
+    return TheilSen(slope, intercept, float(slopes[low_rank]), float(slopes[high_rank]))
+
+
+def _pct_per_week(log_slope_per_day: float) -> float:
+    """A slope of ln(e1RM) per day as the % change per week it implies."""
+    if not math.isfinite(log_slope_per_day):
+        return math.nan
+    return (math.exp(log_slope_per_day * 7) - 1) * 100
+
+
+def _trend(days: np.ndarray, e1rm: np.ndarray) -> tuple[float, float, float]:
+    """(% per week, CI low, CI high) of the Theil-Sen fit on ln(e1RM), NaN when too short."""
+    if len(days) < MIN_TREND_SESSIONS:
+        return math.nan, math.nan, math.nan
+    fit = theil_sen(days, np.log(e1rm))
+    return _pct_per_week(fit.slope), _pct_per_week(fit.low), _pct_per_week(fit.high)
+
+
+def _last_meaningful_pr(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
+    """Per lift: the last session (up to the period end, whole history) that set a >= 1 % PR.
+
+    A lift's first session is its baseline and counts as the starting "PR", so four weeks
+    of a lift that never improved on day one is a plateau too.
+    """
+    history = dataclasses.replace(flt, start=None)
+    return con.execute(
+        f"""WITH {SCOPE_CTE}, {_e1rm_sets_sql(flt.formula)},
+        ranked AS (
+            SELECT exercise_id, session_at, e1rm,
+                   max(e1rm) OVER (PARTITION BY exercise_id ORDER BY session_at
+                                   ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before
+            FROM session_best
+        )
+        SELECT exercise_id, CAST(max(session_at) AS DATE) AS last_pr_date
+        FROM ranked WHERE before IS NULL OR e1rm >= before * {1 + PLATEAU_PR_GAIN}
+        GROUP BY exercise_id""",
+        history.params,
+    ).df()
+
+
+def trends(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
+    """One row per lift with an e1RM in the period: level, trend, last PR and plateau flag.
+
+    Columns: ``exercise_id``, ``exercise``, ``sessions``, ``first_date``, ``last_date``,
+    ``best_e1rm``, ``last_e1rm``, ``sessions_8w``, ``trend_8w_pct`` / ``trend_8w_low`` /
+    ``trend_8w_high`` (% per week over the last 8 weeks of the period, with 95 % CI),
+    ``trend_all_pct`` / ``trend_all_low`` / ``trend_all_high`` (whole period),
+    ``last_pr_date``, ``weeks_since_pr``, ``plateau``, ``unit``.
+
+    Plateau: at least 3 sessions in the last 8 weeks, the last >= 1 % e1RM PR at least
+    4 weeks before the period's last day, and the 8-week trend's CI includes 0 %/week.
+    """
+    columns = [
+        "exercise_id", "exercise", "sessions", "first_date", "last_date", "best_e1rm",
+        "last_e1rm", "sessions_8w", "trend_8w_pct", "trend_8w_low", "trend_8w_high",
+        "trend_all_pct", "trend_all_low", "trend_all_high", "last_pr_date",
+        "weeks_since_pr", "plateau",
+    ]  # fmt: skip
+    bounds = period(con, flt)
+    if bounds is None:
+        return units.convert(pd.DataFrame(columns=columns), ["best_e1rm", "last_e1rm"], flt.unit)
+    last_day = bounds[1]
+    recent_from = np.datetime64(last_day - timedelta(days=TREND_WINDOW_DAYS - 1))
+    points = con.execute(
+        f"WITH {SCOPE_CTE}, {_e1rm_sets_sql(flt.formula)} "
+        "SELECT exercise_id, epoch(session_at) / 86400.0 AS day, e1rm, "
+        "CAST(session_at AS DATE) AS date FROM session_best ORDER BY exercise_id, session_at",
+        flt.params,
+    ).fetchnumpy()
+    prs = _last_meaningful_pr(con, flt).set_index("exercise_id")["last_pr_date"]
+    names = _names()
+    ids = np.asarray(points["exercise_id"], dtype=object)
+    dates = np.asarray(points["date"], dtype="datetime64[D]")
+    rows = []
+    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.array([], int)
+    for begin, stop in zip(starts, [*starts[1:], len(ids)], strict=True):
+        exercise_id = str(ids[begin])
+        day = points["day"][begin:stop]
+        e1rm = points["e1rm"][begin:stop]
+        recent = dates[begin:stop] >= recent_from
+        trend_8w = _trend(day[recent], e1rm[recent])
+        trend_all = _trend(day, e1rm)
+        last_pr: date | None = prs.get(exercise_id)
+        last_pr = pd.Timestamp(last_pr).date() if last_pr is not None else None
+        days_since_pr = (last_day - last_pr).days if last_pr else None
+        ci_includes_zero = not (trend_8w[1] > 0 or trend_8w[2] < 0)
+        plateau = (
+            int(recent.sum()) >= MIN_TREND_SESSIONS
+            and days_since_pr is not None
+            and days_since_pr >= PLATEAU_DAYS
+            and ci_includes_zero
+        )
+        rows.append(
+            [
+                exercise_id,
+                names.get(exercise_id, exercise_id),
+                stop - begin,
+                pd.Timestamp(dates[begin]).date(),
+                pd.Timestamp(dates[stop - 1]).date(),
+                float(e1rm.max()),
+                float(e1rm[-1]),
+                int(recent.sum()),
+                *trend_8w,
+                *trend_all,
+                last_pr,
+                None if days_since_pr is None else days_since_pr // 7,
+                bool(plateau),
+            ]
+        )
+    frame = pd.DataFrame(rows, columns=columns)
+    for column in ("first_date", "last_date", "last_pr_date"):
+        frame[column] = pd.to_datetime(frame[column])
+    frame["weeks_since_pr"] = frame["weeks_since_pr"].astype("Int64")
+    return units.convert(frame, ["best_e1rm", "last_e1rm"], flt.unit)
+
+
+def personal_records(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
+    """PRs set in the period, newest first, each judged against the lift's whole history.
+
+    Kinds: ``e1rm`` (session best e1RM above every earlier session), ``load`` (heaviest
+    working-set load ever), ``reps`` (more reps than ever before at exactly that load; any
+    rep count, so high-rep sets earn PRs here). A lift's first session sets the baseline and
+    is not itself a PR, nor is the first time a load is used.
+
+    Columns: ``kind``, ``exercise_id``, ``exercise``, ``date``, ``session_id``, ``weight``,
+    ``reps``, ``e1rm`` (e1rm PRs only), ``previous`` (the record beaten: a load for e1rm and
+    load PRs, a rep count for rep PRs), ``unit``. Loads are in the display unit.
+    """
+    history = dataclasses.replace(flt, start=None)
+    params = {**history.params, "shown_from": flt.params["start"]}
+    frame = con.execute(
+        f"""WITH {SCOPE_CTE}, {_e1rm_sets_sql(flt.formula)},
+        e1rm_prs AS (
+            SELECT 'e1rm' AS kind, exercise_id, session_id, session_at, weight_kg, reps,
+                   e1rm,
+                   max(e1rm) OVER (PARTITION BY exercise_id ORDER BY session_at
+                                   ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+                       AS previous
+            FROM session_best
+        ),
+        loads AS (
+            SELECT exercise_id, session_id, min(session_at) AS session_at,
+                   max(weight_kg) AS weight_kg, arg_max(reps, weight_kg) AS reps
+            FROM working
+            WHERE exercise_id IS NOT NULL AND weight_kg > 0 AND reps > 0
+            GROUP BY exercise_id, session_id
+        ),
+        load_prs AS (
+            SELECT 'load' AS kind, exercise_id, session_id, session_at, weight_kg, reps,
+                   NULL::DOUBLE AS e1rm,
+                   max(weight_kg) OVER (PARTITION BY exercise_id ORDER BY session_at
+                                        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+                       AS previous
+            FROM loads
+        ),
+        at_load AS (
+            SELECT exercise_id, session_id, min(session_at) AS session_at,
+                   round(weight_kg, 2) AS weight_kg, max(reps) AS reps
+            FROM working
+            WHERE exercise_id IS NOT NULL AND weight_kg > 0 AND reps > 0
+            GROUP BY exercise_id, session_id, round(weight_kg, 2)
+        ),
+        rep_prs AS (
+            SELECT 'reps' AS kind, exercise_id, session_id, session_at, weight_kg, reps,
+                   NULL::DOUBLE AS e1rm,
+                   max(reps) OVER (PARTITION BY exercise_id, weight_kg ORDER BY session_at
+                                   ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
+                       AS previous
+            FROM at_load
+        ),
+        everything AS (
+            SELECT * FROM e1rm_prs WHERE e1rm > previous
+            UNION ALL SELECT * FROM load_prs WHERE weight_kg > previous
+            UNION ALL SELECT * FROM rep_prs WHERE reps > previous
+        )
+        SELECT kind, exercise_id, CAST(session_at AS DATE) AS date, session_id,
+               weight_kg AS weight, reps, e1rm, CAST(previous AS DOUBLE) AS previous
+        FROM everything WHERE session_at >= $shown_from
+        ORDER BY session_at DESC, exercise_id, kind""",
+        params,
+    ).df()
+    frame.insert(2, "exercise", frame["exercise_id"].map(_names()).astype("str"))
+    frame = units.convert(frame, ["weight", "e1rm"], flt.unit)
+    is_load = frame["kind"] != "reps"
+    frame.loc[is_load, "previous"] = frame.loc[is_load, "previous"] * units.factor(flt.unit)
+    return frame

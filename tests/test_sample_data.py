@@ -20,6 +20,9 @@ from types import ModuleType
 
 import pytest
 
+from analytics.ingest import import_file
+from analytics.store import Store
+
 ROOT = Path(__file__).resolve().parents[1]
 GENERATOR = ROOT / "sample_data" / "generate.py"
 DEMO = ROOT / "sample_data" / "demo_athlete.csv"
@@ -185,3 +188,23 @@ def test_bent_over_row_plateaus_for_the_last_five_weeks(rows: list[dict[str, str
     for row in late:
         sessions[row["date"]].append(int(row["reps"]))
     assert all(min(reps) < 12 for reps in sessions.values())
+
+
+def test_imports_cleanly_and_maps_to_the_programme_exercises(tmp_path: Path) -> None:
+    """The dashboard loads this file through the normal importer, so it must pass cleanly
+    and every exercise must resolve to the catalog ids programs.toml prescribes."""
+    with Store(tmp_path / "store.duckdb") as store:
+        result = import_file(store, DEMO, athlete="Demo")
+        assert result.format == "backline"
+        assert (result.imported, result.skipped, result.rejected) == (result.rows_read, 0, 0)
+        mapped = store.query_df(
+            "SELECT count(DISTINCT session_id) AS sessions, count(exercise_id) AS mapped,"
+            " count(*) AS total FROM sets"
+        ).iloc[0]
+        ids = set(store.query_df("SELECT DISTINCT exercise_id FROM sets")["exercise_id"])
+    assert mapped["sessions"] == 35
+    assert mapped["mapped"] == mapped["total"]
+    programme_ids = {
+        item.exercise_id for items in generator().load_programmes().values() for item in items
+    }
+    assert ids == programme_ids

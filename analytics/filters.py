@@ -90,11 +90,11 @@ def period(con: duckdb.DuckDBPyConnection, flt: Filters) -> tuple[date, date] | 
     range. The last day is also Backline's "now": an old export reads as it did then, and
     tests do not depend on today's date.
     """
-    first, last = con.execute(
+    ((first, last),) = con.execute(
         f"WITH {SCOPE_CTE} SELECT CAST(min(session_at) AS DATE), CAST(max(session_at) AS DATE) "
         "FROM scoped",
         flt.params,
-    ).fetchone()
+    ).fetchall()
     first = flt.start or first
     last = flt.end or last
     if first is None or last is None:

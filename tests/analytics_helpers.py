@@ -61,6 +61,8 @@ def add_sets(store: Store, athlete_id: int, rows: Iterable[Row]) -> int:
     time form one session; ``set_index`` counts up per session and exercise.
     """
     rows = list(rows)
+    if not rows:
+        return 0
     ids = resolve_many(row.exercise for row in rows)
     counters: dict[tuple[str, str], int] = {}
     values = []

@@ -285,11 +285,11 @@ def set_user_alias(store: Store, name: str, exercise_id: str) -> int:
         ]
         if not raw_names:
             return 0
-        updated = cur.execute(
+        ((updated,),) = cur.execute(
             "UPDATE sets SET exercise_id = ? WHERE list_contains(?, exercise_raw)",
             [exercise_id, raw_names],
-        ).fetchone()
-    return int(updated[0]) if updated else 0
+        ).fetchall()
+    return int(updated)
 
 
 def unmapped(con: duckdb.DuckDBPyConnection, athlete_id: int) -> pd.DataFrame:

@@ -94,4 +94,12 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         );
         """,
     ),
+    (
+        2,
+        "share links remember the owner's display settings",
+        """
+        ALTER TABLE share_links ADD COLUMN unit VARCHAR;
+        ALTER TABLE share_links ADD COLUMN formula VARCHAR;
+        """,
+    ),
 ]

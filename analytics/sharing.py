@@ -19,8 +19,10 @@ import hashlib
 import hmac
 import re
 import secrets
+from collections.abc import MutableMapping
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from typing import Any, Literal
 
 import pandas as pd
 
@@ -62,6 +64,8 @@ class ShareScope:
     label: str | None
     expires_at: datetime | None
     token_hash: str
+    unit: str | None = None
+    formula: str | None = None
 
 
 def utcnow() -> datetime:
@@ -112,13 +116,19 @@ def create_link(
     label: str | None = None,
     days: int | None = DEFAULT_DAYS,
     now: datetime | None = None,
+    *,
+    unit: str | None = None,
+    formula: str | None = None,
 ) -> tuple[str, str]:
     """Create a read-only link for one athlete; returns ``(token, url_path)``.
 
     ``days`` None means the link never expires; a negative ``days`` makes a link that is
-    already expired (tests use it). The token itself is never stored: keep it now or make
-    a new link.
+    already expired (tests use it). ``unit`` / ``formula`` are the owner's display settings
+    the coach will see (None: the athlete's unit, the default formula). The token itself
+    is never stored: keep it now or make a new link.
     """
+    if unit not in (None, "kg", "lb"):
+        raise SharingError(f"unit must be 'kg' or 'lb', not {unit!r}")
     if store.athlete_name(athlete_id) is None:
         raise SharingError(f"No athlete with id {athlete_id}.")
     created = _naive_utc(now)
@@ -127,9 +137,9 @@ def create_link(
     token = new_token()
     with store.transaction() as cur:
         cur.execute(
-            "INSERT INTO share_links (token_hash, athlete_id, label, created_at, expires_at) "
-            "VALUES (?, ?, ?, ?, ?)",
-            [hash_token(token), athlete_id, label, created, expires],
+            "INSERT INTO share_links (token_hash, athlete_id, label, created_at, expires_at, "
+            "unit, formula) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [hash_token(token), athlete_id, label, created, expires, unit, formula],
         )
     return token, link_path(token)
 
@@ -148,7 +158,8 @@ def list_links(
     """Links (newest first) with a short id (hash prefix), athlete, status and use.
 
     Columns: link_id, athlete_id, athlete, label, created_at, expires_at, revoked_at,
-    last_viewed_at, view_count, status (active | expired | revoked), token_hash.
+    last_viewed_at, view_count, status (active | expired | revoked), unit, formula,
+    token_hash.
     """
     where, params = ("WHERE l.athlete_id = ?", [athlete_id]) if athlete_id is not None else (
         "", []
@@ -157,7 +168,7 @@ def list_links(
         f"""
         SELECT substr(l.token_hash, 1, 12) AS link_id, l.athlete_id, a.name AS athlete,
                l.label, l.created_at, l.expires_at, l.revoked_at, l.last_viewed_at,
-               l.view_count, {_status_sql()} AS status, l.token_hash
+               l.view_count, {_status_sql()} AS status, l.unit, l.formula, l.token_hash
         FROM share_links l LEFT JOIN athletes a USING (athlete_id)
         {where}
         ORDER BY l.created_at DESC, l.token_hash
@@ -216,7 +227,7 @@ def resolve(
         store,
         f"""
         SELECT l.token_hash, l.athlete_id, a.name, l.label, l.expires_at,
-               {_status_sql()} AS status
+               {_status_sql()} AS status, coalesce(l.unit, a.unit), l.formula
         FROM share_links l JOIN athletes a USING (athlete_id)
         WHERE l.token_hash = ?
         """,
@@ -224,7 +235,7 @@ def resolve(
     )
     if not rows:
         return None
-    stored_hash, athlete_id, name, label, expires_at, status = rows[0]
+    stored_hash, athlete_id, name, label, expires_at, status, unit, formula = rows[0]
     if not hmac.compare_digest(stored_hash.encode("ascii"), wanted.encode("ascii")):
         return None
     if status != "active":
@@ -237,6 +248,8 @@ def resolve(
         label=label,
         expires_at=expires_at,
         token_hash=stored_hash,
+        unit=unit,
+        formula=formula,
     )
 
 
@@ -255,3 +268,66 @@ def check_password(given: str | None, expected: str | None) -> bool:
     if not expected or given is None:
         return False
     return hmac.compare_digest(given.encode("utf-8"), expected.encode("utf-8"))
+
+
+# -- one browser session -------------------------------------------------------------------
+# The dashboard passes ``st.session_state`` (any mutable mapping works, so this is tested
+# without Streamlit) and the ``share`` query parameter.
+
+SESSION_TOKEN_KEY = "_backline_share_token"
+SESSION_COUNTED_KEY = "_backline_share_counted"
+OWNER_OK_KEY = "_backline_owner_ok"
+
+
+@dataclass(frozen=True)
+class Access:
+    """What one script run may show.
+
+    ``mode``: ``"owner"`` (everything), ``"shared"`` (``scope`` only, read-only),
+    ``"invalid"`` (the neutral message, nothing else) or ``"login"`` (the owner password
+    form, nothing else). ``token`` is the share token to keep in the URL.
+    """
+
+    mode: Literal["owner", "shared", "invalid", "login"]
+    scope: ShareScope | None = None
+    token: str | None = None
+
+
+def session_access(
+    store: Store,
+    state: MutableMapping[str, Any],
+    query_token: str | None,
+    password: str | None,
+    now: datetime | None = None,
+) -> Access:
+    """Decide, for one run of one browser session, who is looking.
+
+    A session that arrives with ``?share=`` (any value) becomes a share session for its
+    lifetime: it keeps the token in ``state``, later URL parameters cannot change its
+    scope, and it never falls back to the owner's view — an unusable token shows the
+    neutral message only. The token is re-checked on every run (a revocation or expiry
+    takes effect on the next click) but counted as a view once per session. Otherwise
+    the session is the owner's, behind ``password`` when one is configured.
+    """
+    token = state.get(SESSION_TOKEN_KEY)
+    if token is None and query_token is not None:
+        token = str(query_token)
+        state[SESSION_TOKEN_KEY] = token
+    if token is not None:
+        counted = bool(state.get(SESSION_COUNTED_KEY))
+        scope = resolve(store, token, now=now, count_view=not counted)
+        if scope is None:
+            return Access("invalid")
+        state[SESSION_COUNTED_KEY] = True
+        return Access("shared", scope, token)
+    if password and not state.get(OWNER_OK_KEY):
+        return Access("login")
+    return Access("owner")
+
+
+def owner_login(state: MutableMapping[str, Any], given: str | None, password: str | None) -> bool:
+    """Check an entered owner password; on success remember it for this session."""
+    ok = check_password(given, password)
+    if ok:
+        state[OWNER_OK_KEY] = True
+    return ok

@@ -324,3 +324,95 @@ def test_cli_share_create_list_revoke(tmp_path, capsys, monkeypatch) -> None:
     assert main(["share", "revoke", "--db", db, "ffffffffff"]) == 2
     assert "No share link" in capsys.readouterr().err
     assert main(["share", "create", "--db", db, "--athlete", "Nobody"]) == 2
+
+
+# -- owner settings and sessions -----------------------------------------------------------
+
+
+def test_link_keeps_the_owners_display_settings(store: Store, athletes: tuple[int, int]) -> None:
+    alice, bob = athletes
+    store.update_athlete(bob, unit="lb")
+    token_a, _ = create_link(store, alice, None, 30, unit="lb", formula="brzycki")
+    token_b, _ = create_link(store, bob, None, 30)
+    scope_a, scope_b = resolve(store, token_a), resolve(store, token_b)
+    assert (scope_a.unit, scope_a.formula) == ("lb", "brzycki")
+    assert (scope_b.unit, scope_b.formula) == ("lb", None)  # the athlete's own unit
+    with pytest.raises(SharingError):
+        create_link(store, alice, None, 30, unit="stone")
+
+
+def test_session_access_counts_once_and_sticks(store: Store, athletes: tuple[int, int]) -> None:
+    alice, bob = athletes
+    token, _ = create_link(store, alice, "Sam", 30)
+    state: dict = {}
+    for _ in range(5):  # reruns and page switches of one browser session
+        access = sharing.session_access(store, state, token, None)
+        assert access.mode == "shared" and access.scope.athlete_id == alice
+        assert access.token == token
+    assert list_links(store)["view_count"].iloc[0] == 1
+    # the query string may lose or change the token; the session keeps its scope
+    other, _ = create_link(store, bob, None, 30)
+    assert sharing.session_access(store, state, None, None).scope.athlete_id == alice
+    assert sharing.session_access(store, state, other, None).scope.athlete_id == alice
+    # a second browser session counts again
+    sharing.session_access(store, {}, token, None)
+    assert list_links(store, alice)["view_count"].iloc[0] == 2
+
+
+def test_session_access_revoked_mid_session(store: Store, athletes: tuple[int, int]) -> None:
+    token, _ = create_link(store, athletes[0], None, 30)
+    state: dict = {}
+    assert sharing.session_access(store, state, token, None).mode == "shared"
+    revoke(store, token)
+    assert sharing.session_access(store, state, token, None) == sharing.Access("invalid")
+    # and it never falls back to the owner's view, even without the parameter
+    assert sharing.session_access(store, state, None, None).mode == "invalid"
+
+
+@pytest.mark.parametrize("query", ["", "nonsense", "A" * 43])
+def test_bad_token_never_gives_owner_access(store: Store, query: str) -> None:
+    state: dict = {}
+    assert sharing.session_access(store, state, query, None) == sharing.Access("invalid")
+    assert sharing.session_access(store, state, None, None) == sharing.Access("invalid")
+
+
+def test_owner_password_gate(store: Store) -> None:
+    state: dict = {}
+    assert sharing.session_access(store, state, None, None).mode == "owner"
+    assert sharing.session_access(store, state, None, "pw").mode == "login"
+    assert not sharing.owner_login(state, "PW", "pw")
+    assert sharing.session_access(store, state, None, "pw").mode == "login"
+    assert sharing.owner_login(state, "pw", "pw")
+    assert sharing.session_access(store, state, None, "pw").mode == "owner"
+    # a fresh session has to log in again
+    assert sharing.session_access(store, {}, None, "pw").mode == "login"
+
+
+def test_share_session_skips_the_password(store: Store, athletes: tuple[int, int]) -> None:
+    token, _ = create_link(store, athletes[0], None, 30)
+    assert sharing.session_access(store, {}, token, "pw").mode == "shared"
+    assert sharing.session_access(store, {}, "bad", "pw").mode == "invalid"
+
+
+def test_migration_adds_settings_columns(tmp_path) -> None:
+    db = tmp_path / "old.duckdb"
+    import duckdb
+
+    from analytics.schema import MIGRATIONS
+
+    con = duckdb.connect(str(db))  # a file made before share links had settings
+    con.execute(
+        "CREATE TABLE schema_version (version INTEGER PRIMARY KEY, description VARCHAR,"
+        " applied_at TIMESTAMP DEFAULT current_timestamp)"
+    )
+    con.execute(MIGRATIONS[0][2])
+    con.execute("INSERT INTO schema_version (version, description) VALUES (1, 'initial')")
+    con.execute("INSERT INTO athletes (name) VALUES ('Old')")
+    con.execute(
+        "INSERT INTO share_links (token_hash, athlete_id, created_at) "
+        "VALUES (?, 1, current_timestamp)", [hash_token("t" * 43)],
+    )
+    con.close()
+    with Store(db) as store:
+        scope = resolve(store, "t" * 43)
+        assert scope is not None and scope.unit is None and scope.formula is None

@@ -1,0 +1,279 @@
+"""Am I doing the programme, and what should I change next session?
+
+The two sample programmes live in ``programs.toml`` as data: each prescribes working sets
+and a rep range (or, for holds, a range of seconds) per catalog exercise, and every session
+is meant to cover the whole list.
+
+The athlete's programme is ``athletes.program`` when set (key or name); otherwise the one
+whose exercise list overlaps most with what the athlete actually logged in the period
+(Jaccard overlap of exercise ids; a tie goes to the programme listed first).
+
+Progressive-overload advice follows the programme's rep ranges, for loaded exercises:
+
+- **add load** when every working set of the last session reached the top of the range:
+  1-2.5 kg or 2.5-5 lb, in the display unit;
+- **hold load** when, two sessions running, at least one working set fell short of the
+  bottom of the range: the load is ahead of the lifter for now.
+
+Timed holds and sets without a load get no load advice.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import tomllib
+from dataclasses import dataclass
+from importlib import resources
+from typing import TYPE_CHECKING, Any, Literal
+
+import pandas as pd
+
+from . import units
+from .catalog import exercise_name
+from .filters import SCOPE_CTE, Filters, Unit
+
+if TYPE_CHECKING:
+    import duckdb
+
+
+@dataclass(frozen=True)
+class Prescription:
+    """One exercise of a programme: ``sets`` working sets of ``low``-``high`` reps/seconds."""
+
+    exercise_id: str
+    sets: int
+    low: int
+    high: int
+    measure: Literal["reps", "seconds"]
+
+
+@dataclass(frozen=True)
+class Programme:
+    """A programme from ``programs.toml``."""
+
+    key: str
+    name: str
+    sessions_per_week_min: int
+    sessions_per_week_max: int
+    weeks: int
+    exercises: tuple[Prescription, ...]
+
+    def frame(self) -> pd.DataFrame:
+        """The prescriptions as a table (``exercise_id, sets, low, high, measure``) for SQL."""
+        return pd.DataFrame([dataclasses.asdict(p) for p in self.exercises])
+
+
+def _prescription(item: dict[str, Any]) -> Prescription:
+    timed = "seconds_min" in item
+    prefix = "seconds" if timed else "reps"
+    return Prescription(
+        exercise_id=str(item["id"]),
+        sets=int(item["sets"]),
+        low=int(item[f"{prefix}_min"]),
+        high=int(item[f"{prefix}_max"]),
+        measure="seconds" if timed else "reps",
+    )
+
+
+@functools.cache
+def load_programs() -> dict[str, Programme]:
+    """Every programme in ``analytics/programs.toml``, by key, in file order."""
+    text = resources.files("analytics").joinpath("programs.toml").read_text(encoding="utf-8")
+    return {
+        key: Programme(
+            key=key,
+            name=table["name"],
+            sessions_per_week_min=table["sessions_per_week_min"],
+            sessions_per_week_max=table["sessions_per_week_max"],
+            weeks=table["weeks"],
+            exercises=tuple(_prescription(item) for item in table["exercises"]),
+        )
+        for key, table in tomllib.loads(text).items()
+    }
+
+
+def athlete_programme(
+    con: duckdb.DuckDBPyConnection, flt: Filters
+) -> tuple[Programme | None, Literal["set", "auto", "none"]]:
+    """The programme to judge the athlete against and how it was chosen.
+
+    "set": ``athletes.program`` names a known programme; "auto": best overlap with the
+    exercises logged in the period; "none": nothing logged overlaps any programme.
+    """
+    programmes = load_programs()
+    rows = con.execute(
+        "SELECT program FROM athletes WHERE athlete_id = $athlete", {"athlete": flt.athlete_id}
+    ).fetchall()
+    chosen = (rows[0][0] or "").strip().casefold() if rows else ""
+    for programme in programmes.values():
+        if chosen in (programme.key.casefold(), programme.name.casefold()):
+            return programme, "set"
+    logged = {
+        exercise_id
+        for (exercise_id,) in con.execute(
+            f"WITH {SCOPE_CTE} SELECT DISTINCT exercise_id FROM working "
+            "WHERE exercise_id IS NOT NULL",
+            flt.params,
+        ).fetchall()
+    }
+    best, best_score = None, 0.0
+    for programme in programmes.values():
+        prescribed = {p.exercise_id for p in programme.exercises}
+        score = len(prescribed & logged) / len(prescribed | logged)
+        if score > best_score:
+            best, best_score = programme, score
+    return (best, "auto") if best else (None, "none")
+
+
+def _register_prescriptions(con: duckdb.DuckDBPyConnection, programme: Programme) -> None:
+    con.register("prescribed", programme.frame())
+
+
+def exercise_adherence(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
+    """Per session x prescribed exercise: what was done against what was prescribed.
+
+    Columns: ``session_id``, ``performed_at``, ``programme``, ``exercise_id``, ``exercise``,
+    ``measure`` ("reps" or "seconds"), ``low``, ``high``, ``sets_prescribed``,
+    ``sets_done`` (working sets), ``sets_in_range`` (reps or seconds within the range).
+    Empty when no programme applies.
+    """
+    programme, _ = athlete_programme(con, flt)
+    columns = ["session_id", "performed_at", "programme", "exercise_id", "exercise", "measure",
+               "low", "high", "sets_prescribed", "sets_done", "sets_in_range"]  # fmt: skip
+    if programme is None:
+        return pd.DataFrame(columns=columns)
+    _register_prescriptions(con, programme)
+    frame = con.execute(
+        f"""WITH {SCOPE_CTE},
+        sessions AS (SELECT DISTINCT session_id, session_at FROM working),
+        done AS (
+            SELECT w.session_id, w.exercise_id, count(*) AS sets_done,
+                   count(*) FILTER (
+                       WHERE CASE p.measure WHEN 'seconds' THEN w.duration_s ELSE w.reps END
+                             BETWEEN p.low AND p.high) AS sets_in_range
+            FROM working w JOIN prescribed p USING (exercise_id)
+            GROUP BY w.session_id, w.exercise_id
+        )
+        SELECT s.session_id, s.session_at AS performed_at, p.exercise_id, p.measure,
+               p.low, p.high, p.sets AS sets_prescribed,
+               coalesce(d.sets_done, 0) AS sets_done,
+               coalesce(d.sets_in_range, 0) AS sets_in_range
+        FROM sessions s CROSS JOIN prescribed p
+        LEFT JOIN done d ON d.session_id = s.session_id AND d.exercise_id = p.exercise_id
+        ORDER BY s.session_at, p.exercise_id""",
+        flt.params,
+    ).df()
+    frame.insert(2, "programme", programme.key)
+    frame.insert(4, "exercise", frame["exercise_id"].map(exercise_name).astype("str"))
+    return frame
+
+
+def session_adherence(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
+    """Per session: how much of the programme it covered.
+
+    Columns: ``session_id``, ``performed_at``, ``programme``, ``exercises_prescribed``,
+    ``exercises_done``, ``sets_prescribed``, ``sets_done`` (capped at the prescription per
+    exercise, so extra sets of one lift cannot make up for a skipped one),
+    ``sets_in_range`` (capped the same way), ``adherence_pct`` (sets done / prescribed),
+    ``in_range_pct`` (sets in range / sets done; missing when nothing was done).
+    """
+    detail = exercise_adherence(con, flt)
+    columns = ["session_id", "performed_at", "programme", "exercises_prescribed",
+               "exercises_done", "sets_prescribed", "sets_done", "sets_in_range",
+               "adherence_pct", "in_range_pct"]  # fmt: skip
+    if detail.empty:
+        return pd.DataFrame(columns=columns)
+    detail = detail.assign(
+        done_capped=detail[["sets_done", "sets_prescribed"]].min(axis=1),
+        in_range_capped=detail[["sets_in_range", "sets_prescribed"]].min(axis=1),
+        was_done=detail["sets_done"] > 0,
+    )
+    frame = (
+        detail.groupby(["session_id", "performed_at", "programme"], sort=False)
+        .agg(
+            exercises_prescribed=("exercise_id", "size"),
+            exercises_done=("was_done", "sum"),
+            sets_prescribed=("sets_prescribed", "sum"),
+            sets_done=("done_capped", "sum"),
+            sets_in_range=("in_range_capped", "sum"),
+        )
+        .reset_index()
+    )
+    frame["adherence_pct"] = 100 * frame["sets_done"] / frame["sets_prescribed"]
+    frame["in_range_pct"] = (100 * frame["sets_in_range"] / frame["sets_done"]).where(
+        frame["sets_done"] > 0
+    )
+    return frame[columns]
+
+
+def overload_suggestions(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
+    """Next-session load advice per prescribed, loaded exercise (rules in the module doc).
+
+    Judged on the last two sessions of each exercise up to the period's end (earlier history
+    included even if the period starts later: advice is about the next session).
+
+    Columns: ``exercise_id``, ``exercise``, ``action`` ("add load" / "hold load"),
+    ``last_date``, ``last_load``, ``next_low``, ``next_high`` (the load to use next: a
+    range for "add load", the same load for "hold load"), ``low``, ``high`` (rep range),
+    ``unit``, ``message``.
+    """
+    programme, _ = athlete_programme(con, flt)
+    columns = ["exercise_id", "exercise", "action", "last_date", "last_load", "next_low",
+               "next_high", "low", "high", "message"]  # fmt: skip
+    if programme is None:
+        return units.convert(pd.DataFrame(columns=columns), [], flt.unit)
+    _register_prescriptions(con, programme)
+    history = dataclasses.replace(flt, start=None)
+    frame = con.execute(
+        f"""WITH {SCOPE_CTE},
+        per_session AS (
+            SELECT w.exercise_id, w.session_id, min(w.session_at) AS session_at,
+                   bool_and(w.reps >= p.high) AS all_at_top,
+                   bool_or(w.reps < p.low) AS any_short,
+                   max(w.weight_kg) AS load_kg, any_value(p.low) AS low,
+                   any_value(p.high) AS high
+            FROM working w JOIN prescribed p USING (exercise_id)
+            WHERE p.measure = 'reps' AND w.weight_kg > 0 AND w.reps > 0
+            GROUP BY w.exercise_id, w.session_id
+        ),
+        ranked AS (
+            SELECT *, row_number() OVER (PARTITION BY exercise_id ORDER BY session_at DESC)
+                AS recency
+            FROM per_session
+        )
+        SELECT exercise_id,
+               CASE WHEN bool_and(all_at_top) FILTER (WHERE recency = 1) THEN 'add load'
+                    WHEN count(*) = 2 AND bool_and(any_short) THEN 'hold load' END AS action,
+               CAST(max(session_at) AS DATE) AS last_date,
+               any_value(load_kg) FILTER (WHERE recency = 1) AS last_load,
+               any_value(low) AS low, any_value(high) AS high
+        FROM ranked WHERE recency <= 2
+        GROUP BY exercise_id
+        HAVING action IS NOT NULL
+        ORDER BY exercise_id""",
+        history.params,
+    ).df()
+    small, large = units.increment(flt.unit)
+    frame.insert(1, "exercise", frame["exercise_id"].map(exercise_name).astype("str"))
+    frame["message"] = [_message(row, flt.unit) for row in frame.to_dict("records")]
+    frame = units.convert(frame, ["last_load"], flt.unit)
+    adding = frame["action"] == "add load"
+    frame["next_low"] = frame["last_load"] + adding * small
+    frame["next_high"] = frame["last_load"] + adding * large
+    return frame[[*columns, "unit"]]
+
+
+def _message(row: dict[str, Any], unit: Unit) -> str:
+    """The advice in a coach's words, loads in the display unit."""
+    load = units.format_load(row["last_load"], unit)
+    if row["action"] == "add load":
+        small, large = units.increment(unit)
+        return (
+            f"{row['exercise']}: every working set reached {row['high']} reps at {load} last "
+            f"session — add {small:g}-{large:g} {unit} next time."
+        )
+    return (
+        f"{row['exercise']}: reps fell short of {row['low']}-{row['high']} two sessions "
+        f"running — hold {load} until every set reaches {row['low']}."
+    )

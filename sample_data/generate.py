@@ -5,7 +5,7 @@ to show, and the analytics tests lean on the story it tells: a beginner block (w
 and an intermediate block (weeks 9-16) from ``analytics/programs.toml``, one fully
 missed week, one week with a single session, warm-ups before the loaded lifts, double
 progression (load goes up only after every working set reached the top of the rep
-range), a dip after the missed week and a bent-over row that stalls for the last five
+range), a dip after the missed week and a bent-over row that stalls for the last six
 weeks so plateau detection has something to find.
 
 The output must be byte-identical on every run (it is committed and tests compare it),
@@ -37,15 +37,17 @@ HEADER = [
 MISSED_WEEK = 6
 SINGLE_SESSION_WEEK = 11
 PLATEAU_LIFT = "bent-over-row"
-PLATEAU_FROM_WEEK = 12
+PLATEAU_FROM_WEEK = 11
+STALL_FATIGUE = 0.03  # capacity lost per stalled session, so no late e1RM PR
 
 # Training days per week as (weekday, start time); Monday is 0.
 BEGINNER_DAYS = [(0, time(7, 0)), (3, time(18, 30))]
 THREE_DAYS = [(0, time(7, 0)), (2, time(18, 30)), (4, time(7, 0))]
 TWO_DAYS = [(0, time(7, 0)), (3, time(18, 30))]
 INTERMEDIATE_DAYS: dict[int, list[tuple[int, time]]] = {
-    9: THREE_DAYS, 10: THREE_DAYS, 11: [(0, time(7, 0))], 12: THREE_DAYS,
-    13: THREE_DAYS, 14: TWO_DAYS, 15: THREE_DAYS, 16: THREE_DAYS,
+    **{week: THREE_DAYS for week in range(9, 17)},
+    14: TWO_DAYS,
+    SINGLE_SESSION_WEEK: [(0, time(7, 0))],
 }
 
 DISPLAY_NAMES = {
@@ -138,7 +140,7 @@ def initial_lifts() -> dict[str, Lift]:
         "superman-hold": Lift(None, 0, 21.0, 1.1, 2.0),
         "reverse-lunge": Lift(8, 2, 11.0, 0.45, 0.8, ((0.5, 8),), floor_weight=4, rounding=2,
                               fixed_drop=3.0),
-        "hip-thrust": Lift(60, 5, 14.0, 1.35, 0.9, ((0.0, 10), (0.5, 8), (0.75, 5)),
+        "hip-thrust": Lift(60, 5, 14.0, 1.25, 0.9, ((0.0, 10), (0.5, 8), (0.75, 5)),
                            floor_weight=20),
         "single-leg-rdl": Lift(12, 2, 11.0, 0.5, 0.7, ((0.5, 8),), floor_weight=4, rounding=2,
                                fixed_drop=2.5),
@@ -240,9 +242,8 @@ def simulate(rng: random.Random) -> list[list[str]]:
             stalled = item.exercise_id == PLATEAU_LIFT and week >= PLATEAU_FROM_WEEK
             lift.add_load_if_earned(item.high)
             form = min(day_form, 0.0) if stalled else day_form
-            if stalled:  # never every set at the top again, so the load never goes up
-                ceiling = item.high + lift.fatigue * (item.sets - 1) - 0.5
-                lift.capacity = min(lift.capacity, ceiling)
+            if stalled:  # never the top of the range again: load and e1RM stay put
+                lift.capacity = min(lift.capacity, item.high - 0.5)
             if item.timed:
                 form *= 3  # seconds, not reps
             note = SESSION_NOTES.get((week, number, item.exercise_id), "")
@@ -274,7 +275,9 @@ def simulate(rng: random.Random) -> list[list[str]]:
                 rows.append(_row(stamp, item, set_no, drop_load, item.high + 3, None, "drop",
                                  "", workout))
             lift.last_reps = done
-            if not stalled:
+            if stalled:
+                lift.capacity -= STALL_FATIGUE  # grinding at one load wears the athlete down
+            else:
                 lift.capacity += lift.gain * rng.uniform(0.6, 1.4)
     return rows
 

@@ -53,8 +53,10 @@ _FORMULAS: dict[str, str] = {
 }
 
 
-def _e1rm_sets_sql(formula: str) -> str:
-    """CTE ``e1rm_sets``: working sets eligible for e1RM, with their estimate in kg."""
+def e1rm_ctes(formula: str) -> str:
+    """CTEs to follow :data:`~analytics.filters.SCOPE_CTE`: ``e1rm_sets`` (working sets
+    eligible for an e1RM, with the estimate in kg) and ``session_best`` (the best of each
+    session per lift, with the set that gave it)."""
     expression = _FORMULAS[formula].format(w="weight_kg", r="effective_reps")
     return f"""
     eligible AS (
@@ -92,7 +94,7 @@ def set_e1rm(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
     ``unit``. Loads are in the display unit.
     """
     frame = con.execute(
-        f"WITH {SCOPE_CTE}, {_e1rm_sets_sql(flt.formula)} "
+        f"WITH {SCOPE_CTE}, {e1rm_ctes(flt.formula)} "
         "SELECT exercise_id, session_id, session_at AS performed_at, set_index, "
         "weight_kg AS weight, reps, rpe, CAST(effective_reps AS DOUBLE) AS effective_reps, e1rm "
         "FROM e1rm_sets ORDER BY session_at, exercise_id, set_index",
@@ -108,7 +110,7 @@ def session_bests(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
     ``date``, ``e1rm``, ``weight``, ``reps``, ``rpe`` (the set that gave the best), ``unit``.
     """
     frame = con.execute(
-        f"WITH {SCOPE_CTE}, {_e1rm_sets_sql(flt.formula)} "
+        f"WITH {SCOPE_CTE}, {e1rm_ctes(flt.formula)} "
         "SELECT exercise_id, session_id, session_at AS performed_at, "
         "CAST(session_at AS DATE) AS date, e1rm, weight_kg AS weight, reps, rpe "
         "FROM session_best ORDER BY exercise_id, session_at",
@@ -179,7 +181,7 @@ def _last_meaningful_pr(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.Data
     """
     history = dataclasses.replace(flt, start=None)
     return con.execute(
-        f"""WITH {SCOPE_CTE}, {_e1rm_sets_sql(flt.formula)},
+        f"""WITH {SCOPE_CTE}, {e1rm_ctes(flt.formula)},
         ranked AS (
             SELECT exercise_id, session_at, e1rm,
                    max(e1rm) OVER (PARTITION BY exercise_id ORDER BY session_at
@@ -217,7 +219,7 @@ def trends(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
     last_day = bounds[1]
     recent_from = np.datetime64(last_day - timedelta(days=TREND_WINDOW_DAYS - 1))
     points = con.execute(
-        f"WITH {SCOPE_CTE}, {_e1rm_sets_sql(flt.formula)} "
+        f"WITH {SCOPE_CTE}, {e1rm_ctes(flt.formula)} "
         "SELECT exercise_id, epoch(session_at) / 86400.0 AS day, e1rm, "
         "CAST(session_at AS DATE) AS date FROM session_best ORDER BY exercise_id, session_at",
         flt.params,
@@ -284,7 +286,7 @@ def personal_records(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFra
     history = dataclasses.replace(flt, start=None)
     params = {**history.params, "shown_from": flt.params["start"]}
     frame = con.execute(
-        f"""WITH {SCOPE_CTE}, {_e1rm_sets_sql(flt.formula)},
+        f"""WITH {SCOPE_CTE}, {e1rm_ctes(flt.formula)},
         e1rm_prs AS (
             SELECT 'e1rm' AS kind, exercise_id, session_id, session_at, weight_kg, reps,
                    e1rm,

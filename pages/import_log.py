@@ -1,0 +1,348 @@
+"""Import page: upload exports, answer what the file does not say, see what happened.
+
+Steps, top to bottom: choose the athlete, upload one or more CSVs (each shows the format
+Backline detected; a kg/lb question appears only when the file does not say; an unknown
+CSV gets a column-mapping form), import with a progress bar, then the result counts,
+rejected rows (table + formula-safe CSV), exercises the catalog did not recognise (map them
+to catalog entries) and the athletes in the store (delete the sample athlete).
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from analytics import catalog
+from analytics.ingest import IngestError, detect, import_file
+from analytics.ingest.reader import open_source
+from analytics.sample import SAMPLE_ATHLETE
+
+RESULTS_KEY = "_backline_import_results"
+NEW_ATHLETE = "+ New athlete"
+NO_COLUMN = "(none)"
+MAPPING_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
+    # field: (label, header names that suggest it, best first)
+    "date": ("Date (and time)", ("date", "datetime", "day", "start_time", "time", "when")),
+    "exercise": ("Exercise name", ("exercise", "exercise name", "lift", "movement", "name")),
+    "weight": ("Weight / load", ("weight", "load", "kilos", "kg", "lbs", "lb", "pounds")),
+    "reps": ("Reps", ("reps", "rep", "repetitions")),
+    "set": ("Set number", ("set", "set#", "set #", "set number", "set order")),
+    "unit": ("Weight unit column", ("unit", "units", "weight unit")),
+    "rpe": ("RPE", ("rpe",)),
+    "set_type": ("Set type (warm-up...)", ("set type", "type", "set_type")),
+    "duration_s": ("Seconds (timed holds)", ("seconds", "duration", "secs", "time (s)")),
+    "notes": ("Notes", ("notes", "note", "comment", "comments")),
+    "workout": ("Workout name", ("workout", "workout name", "session", "routine")),
+}
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def inspect_upload(_data: bytes, file_id: str, name: str) -> dict:
+    """What Backline can tell about one upload before importing it (cached per upload).
+
+    Keys: ``header`` (column names), ``plan`` (the detected FormatPlan, or None),
+    ``unknown`` (why the header was not recognised) and ``error`` (why the file cannot be
+    imported at all).
+    """
+    del file_id  # cache key only
+    found: dict = {"header": [], "plan": None, "unknown": None, "error": None}
+    try:
+        source = open_source(_data, name)
+    except IngestError as exc:
+        return {**found, "error": str(exc)}
+    try:
+        found["header"] = list(source.header)
+    finally:
+        source.cleanup()
+    try:
+        found["plan"] = detect(found["header"], name)
+    except IngestError as exc:
+        found["unknown"] = str(exc)
+    return found
+
+
+def guess_column(header: list[str], candidates: tuple[str, ...]) -> str | None:
+    """The header column whose name best matches one of ``candidates`` (exact first)."""
+    folded = {column.strip().casefold(): column for column in header}
+    for candidate in candidates:
+        if candidate in folded:
+            return folded[candidate]
+    for candidate in candidates:
+        if len(candidate) < 3:
+            continue
+        for key, column in folded.items():
+            if candidate in key:
+                return column
+    return None
+
+
+def mapping_form(header: list[str], key: str) -> dict[str, str]:
+    """Column pickers for an unknown CSV; returns the mapping ``import_file`` takes."""
+    options = [NO_COLUMN, *header]
+    mapping: dict[str, str] = {}
+    taken: set[str] = set()
+    columns = st.columns(3)
+    for position, (name, (label, candidates)) in enumerate(MAPPING_FIELDS.items()):
+        guess = guess_column([h for h in header if h not in taken], candidates)
+        if guess:
+            taken.add(guess)
+        required = name in ("date", "exercise")
+        chosen = columns[position % 3].selectbox(
+            label + (" *" if required else ""),
+            options,
+            index=options.index(guess) if guess else 0,
+            key=f"{key}-map-{name}",
+            format_func=lambda c: c if c == NO_COLUMN else f"column: {c}",
+        )
+        if chosen != NO_COLUMN:
+            mapping[name] = chosen
+    left, right = st.columns(2)
+    unit = left.radio(
+        "Weights are in", ["kg", "lb", "the unit column"], horizontal=True,
+        key=f"{key}-map-weight-unit",
+    )
+    if unit in ("kg", "lb"):
+        mapping["weight_unit"] = unit
+    date_format = right.text_input(
+        "Date layout (optional)", key=f"{key}-map-date-format", placeholder="%d/%m/%Y",
+        help="Only for day-first or month-first dates such as 15/03/2025: %d day, %m month, "
+        "%Y year, %H:%M time. Leave empty for ISO dates (2025-03-15).",
+    )
+    if date_format.strip():
+        mapping["date_format"] = date_format.strip()
+    return mapping
+
+
+def choose_athlete(frame: pd.DataFrame) -> str:
+    real = frame.loc[~frame["is_sample"].astype(bool), "name"].astype(str).tolist()
+    current = ui.current_filters()
+    default = 0
+    if current is not None:
+        match = frame.loc[frame["athlete_id"] == current.athlete_id, "name"].astype(str)
+        if len(match) and match.iloc[0] in real:
+            default = real.index(match.iloc[0])
+    if real:
+        picked = st.selectbox("Whose log is this?", [*real, NEW_ATHLETE], index=default,
+                              key="import-athlete")
+        if picked != NEW_ATHLETE:
+            return str(picked)
+    name = st.text_input("Athlete name", value="me", key="import-new-athlete",
+                         max_chars=80, help="Each athlete has their own dashboard.")
+    return name.strip()
+
+
+def run_import(store, jobs: list[dict]) -> list[dict]:  # type: ignore[no-untyped-def]
+    """Import every prepared upload in order, feeding one progress bar; never raises."""
+    bar = st.progress(0.0, text="Starting import...")
+    outcomes: list[dict] = []
+    total = len(jobs)
+    for number, job in enumerate(jobs):
+        label = ui.escape_md(job["file_name"])
+
+        def report(stage: str, fraction: float, number: int = number, label: str = label) -> None:
+            done = min(1.0, (number + max(0.0, min(1.0, fraction))) / total)
+            bar.progress(done, text=f"{label}: {ui.escape_md(stage)}")
+
+        try:
+            result = import_file(
+                store, job["data"], athlete=job["athlete"], unit=job.get("unit"),
+                mapping=job.get("mapping"), file_name=job["file_name"], progress=report,
+            )
+            outcomes.append({"ok": True, **result.as_dict()})
+        except IngestError as exc:
+            outcomes.append({"ok": False, "file_name": job["file_name"], "error": str(exc)})
+    bar.progress(1.0, text="Import finished.")
+    return outcomes
+
+
+def show_results(store, outcomes: list[dict]) -> None:  # type: ignore[no-untyped-def]
+    st.subheader("Last import")
+    for outcome in outcomes:
+        if not outcome["ok"]:
+            st.error(ui.escape_md(outcome["error"]), icon=":material/error:")
+    done = [o for o in outcomes if o["ok"]]
+    if not done:
+        return
+    imported = sum(int(o["imported"]) for o in done)
+    duplicates = sum(int(o["duplicates"]) for o in done)
+    rejected = sum(int(o["rejected"]) for o in done)
+    cols = st.columns(4)
+    cols[0].metric("Sets imported", f"{imported:,}")
+    cols[1].metric("Already stored", f"{duplicates:,}", help="Re-imported rows are skipped.")
+    cols[2].metric("Skipped", f"{sum(int(o['skipped']) for o in done):,}",
+                   help="Rows that are not sets, such as Strong's rest timers.")
+    cols[3].metric("Rejected", f"{rejected:,}")
+    table = pd.DataFrame(
+        {
+            "File": [o["file_name"] for o in done],
+            "Format": [f"{o['format']} ({o['variant']})" for o in done],
+            "Athlete": [o["athlete"] for o in done],
+            "Unit": [o["unit"] or "" for o in done],
+            "Rows read": [o["rows_read"] for o in done],
+            "Imported": [o["imported"] for o in done],
+            "Duplicates": [o["duplicates"] for o in done],
+            "Skipped": [o["skipped"] for o in done],
+            "Rejected": [o["rejected"] for o in done],
+            "Seconds": [round(float(o["seconds"]), 2) for o in done],
+        }
+    )
+    st.dataframe(table, hide_index=True, key="import-counts")
+    if rejected:
+        ids = [int(o["import_id"]) for o in done if o["rejected"]]
+        rejects = store.query_df(
+            "SELECT i.file_name AS file, r.line, r.column_name AS \"column\", "
+            "r.reason, r.raw AS \"row\" FROM rejected_rows r JOIN imports i USING (import_id) "
+            "WHERE list_contains(?, r.import_id) ORDER BY i.import_id, r.line",
+            [ids],
+        )
+        st.markdown(f"**{len(rejects):,} rejected rows** — fix them in the export and import "
+                    "it again; rows already stored are skipped.")
+        st.dataframe(rejects, hide_index=True, key="import-rejects")
+        ui.download_csv(rejects, "backline-rejected-rows.csv",
+                        label="Download rejected rows (CSV)", key="dl-rejects")
+
+
+def unmapped_section(store, athlete_id: int) -> None:  # type: ignore[no-untyped-def]
+    frame = catalog.unmapped(ui.cursor(), athlete_id)
+    st.subheader("Exercises to map")
+    mapped = st.session_state.pop("_backline_mapped", None)
+    if mapped is not None:
+        st.success(f"Mapped {mapped:,} sets to catalog exercises.")
+    if frame.empty:
+        st.caption("Every exercise in this athlete's log is in the catalog.")
+        return
+    st.write(
+        "These names are not in the exercise catalog, so their sets count for nothing in "
+        "the strength, volume and programme analytics. Pick what each one is; the choice "
+        "is remembered for future imports."
+    )
+    entries = catalog.load_catalog()
+    names = dict(zip(entries["id"], entries["name"], strict=True))
+    options = [None, *sorted(names, key=lambda i: names[i])]
+    with st.form("map-exercises", border=True):
+        choices: dict[str, str | None] = {}
+        for position, row in enumerate(frame.itertuples(index=False)):
+            suggestion = row.suggestion_id if isinstance(row.suggestion_id, str) else None
+            choices[str(row.exercise_raw)] = st.selectbox(
+                f"{ui.escape_md(row.exercise_raw)} ({int(row.sets)} sets)",
+                options,
+                index=options.index(suggestion) if suggestion in names else 0,
+                key=f"map-{position}-{row.exercise_raw}",
+                format_func=lambda i: "Leave unmapped" if i is None else names[i],
+            )
+        submitted = st.form_submit_button("Save exercise mappings", type="primary")
+    if submitted:
+        changed = 0
+        for raw, exercise_id in choices.items():
+            if exercise_id:
+                changed += catalog.set_user_alias(store, raw, exercise_id)
+        ui.clear_caches()
+        st.session_state["_backline_mapped"] = changed
+        st.rerun()
+
+
+def athletes_section(store) -> None:  # type: ignore[no-untyped-def]
+    frame = ui.athletes(store)
+    st.subheader("Athletes in this store")
+    if frame.empty:
+        st.caption("None yet.")
+        return
+    shown = frame[["name", "sets", "first_session", "last_session", "is_sample"]].rename(
+        columns={"name": "Athlete", "sets": "Sets", "first_session": "First session",
+                 "last_session": "Last session", "is_sample": "Sample"}
+    )
+    st.dataframe(shown, hide_index=True, key="athletes-table")
+    sample = frame[frame["is_sample"].astype(bool)]
+    if sample.empty:
+        return
+    st.caption(f"The {SAMPLE_ATHLETE.lower()} is demo data loaded on first run so every "
+               "page has charts. Delete it once your own log is in.")
+    if st.button("Delete the sample athlete", icon=":material/delete:", key="delete-sample"):
+        store.set_setting(ui.SAMPLE_DELETED_SETTING, "1")
+        for athlete_id in sample["athlete_id"]:
+            store.delete_athlete(int(athlete_id))
+        ui.clear_caches()
+        st.rerun()
+
+
+def main() -> None:
+    if ui.viewer().shared:  # never in a shared session's page list; belt and braces
+        st.stop()
+    store = ui.get_store()
+    ui.page_header("Import", "Upload the CSV export of Strong, Hevy or FitNotes, Backline's "
+                   "template, or any CSV with one row per set. Importing the same file again "
+                   "adds only the new sets.")
+    athlete = choose_athlete(ui.athletes(store))
+    uploads = st.file_uploader(
+        "Workout log exports (CSV)", type=["csv", "txt"], accept_multiple_files=True,
+        key="uploads",
+    ) or []
+    remembered = None
+    if athlete:
+        known = ui.athletes(store)
+        match = known.loc[known["name"] == athlete, "unit"]
+        remembered = match.iloc[0] if len(match) and isinstance(match.iloc[0], str) else None
+
+    jobs: list[dict] = []
+    problems = 0
+    for upload in uploads:
+        data = upload.getvalue()
+        inspection = inspect_upload(data, upload.file_id, upload.name)
+        key = f"file-{upload.file_id}"
+        with st.container(border=True):
+            st.markdown(f"**{ui.escape_md(upload.name)}** · {len(data) / 1024:,.1f} KB")
+            if inspection["error"]:
+                st.error(ui.escape_md(inspection["error"]) + " This file will be skipped.")
+                continue
+            job = {"file_name": upload.name, "data": data, "athlete": athlete}
+            plan = inspection["plan"]
+            if plan is not None:
+                st.markdown(f"Detected format: **{ui.escape_md(plan.describe())}**")
+                if plan.needs_unit:
+                    options = ["kg", "lb"]
+                    job["unit"] = st.radio(
+                        "This export does not say whether weights are in kg or lb. "
+                        "Which unit is your app set to?",
+                        options, index=options.index(remembered) if remembered else None,
+                        horizontal=True, key=f"{key}-unit",
+                    )
+                    if job["unit"] is None:
+                        problems += 1
+            else:
+                st.warning("Format not recognised — choose which column holds what.",
+                           icon=":material/table_view:")
+                with st.expander("Why?"):
+                    st.text(inspection["unknown"] or "")
+                job["mapping"] = mapping_form(inspection["header"], key)
+                if not {"date", "exercise"} <= set(job["mapping"]) or not (
+                    {"reps", "duration_s"} & set(job["mapping"])
+                ):
+                    st.info("Choose at least the date, exercise and reps (or seconds) columns.")
+                    problems += 1
+            jobs.append(job)
+
+    ready = bool(jobs) and bool(athlete) and problems == 0
+    if st.button("Import", type="primary", disabled=not ready, key="import-button",
+                 icon=":material/upload:"):
+        outcomes = run_import(store, jobs)
+        st.session_state[RESULTS_KEY] = outcomes
+        ui.clear_caches()
+        if any(o["ok"] for o in outcomes):
+            ui.select_athlete(store.athlete_id(athlete))
+        st.rerun()
+    if uploads and not athlete:
+        st.info("Enter the athlete's name.")
+
+    outcomes = st.session_state.get(RESULTS_KEY)
+    if outcomes:
+        show_results(store, outcomes)
+
+    flt = ui.current_filters()
+    if flt is not None:
+        unmapped_section(store, flt.athlete_id)
+    athletes_section(store)
+
+
+ui.ensure_app()
+main()

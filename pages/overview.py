@@ -1,0 +1,155 @@
+"""Overview: headline numbers, the milestone timeline and what to change next."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from analytics import charts, frequency, milestones, programs, strength
+from analytics.filters import period
+
+ui.ensure_app()
+ui.page_header("Overview", "This athlete's training at a glance: how often, how strong, "
+               "and where the programme's milestones stand.")
+flt = ui.require_filters()
+weeks = ui.cached(frequency.sessions_per_week, flt)
+
+if weeks.empty or int(weeks["sessions"].sum()) == 0:
+    st.info("No sessions in this period yet. Import a workout log on the Import page, or "
+            "choose a longer period in the sidebar.")
+    st.stop()
+
+streaks = ui.cached(frequency.streaks, flt)
+trends = ui.cached(strength.trends, flt)
+windows = ui.cached(milestones.milestones, flt)
+advice = ui.cached(programs.overload_suggestions, flt)
+short = ui.cached(frequency.short_rests, flt)
+bounds = ui.cached(period, flt)
+
+# -- headline numbers ------------------------------------------------------------------------
+this_week = weeks.iloc[-1]
+sessions_now = int(this_week["sessions"])
+target = f"{flt.target_min}-{flt.target_max}"
+strength_row = windows[windows["window"] == 2]
+evidence = strength_row["evidence"].iloc[0] if len(strength_row) else {}
+median_change = (evidence or {}).get("median_change_pct")
+
+cols = st.columns(4)
+cols[0].metric("Sessions", f"{int(weeks['sessions'].sum())}",
+               help="Sessions with at least one working set in the period.")
+cols[1].metric("Weekly streak", f"{streaks.current} wk", delta=f"best {streaks.best} wk",
+               delta_color="off", delta_arrow="off",
+               help=f"Consecutive weeks with at least {flt.target_min} sessions.")
+cols[2].metric("This week", f"{sessions_now} of {target}",
+               delta="on target" if sessions_now >= flt.target_min
+               else f"{flt.target_min - sessions_now} to go",
+               delta_color="normal" if sessions_now >= flt.target_min else "off",
+               delta_arrow="off",
+               help=f"Sessions in the week of {pd.Timestamp(this_week['week_start']):%d %b}.")
+if median_change is not None:
+    cols[3].metric("e1RM since weeks 1-2", f"{median_change:+.1f} %",
+                   help="Median change of the best e1RM per lift, programme weeks 1-2 against "
+                   "the latest two weeks.")
+else:
+    moving = trends.dropna(subset=["trend_all_pct"])
+    cols[3].metric("e1RM trend", f"{moving['trend_all_pct'].median():+.1f} %/wk"
+                   if len(moving) else "-",
+                   help="Median trend across lifts with 3 or more sessions.")
+
+# -- best e1RM changes -----------------------------------------------------------------------------
+lifts = pd.DataFrame((evidence or {}).get("lifts", []))
+if not lifts.empty:
+    st.subheader("Biggest e1RM changes since the programme began")
+    best = lifts.sort_values("change_pct", ascending=False).head(4)
+    lift_cols = st.columns(len(best))
+    for col, row in zip(lift_cols, best.itertuples(index=False), strict=True):
+        col.metric(ui.escape_md(row.exercise), f"{row.current_e1rm:.1f} {flt.unit}",
+                   delta=f"{row.change_pct:+.1f} %",
+                   help=f"Best e1RM in weeks 1-2: {row.baseline_e1rm:.1f} {flt.unit}.")
+
+# -- milestones ------------------------------------------------------------------------------
+st.subheader("Milestones")
+start = windows["programme_start"].iloc[0]
+now_week = None
+if start is not None and not pd.isna(start) and bounds is not None:
+    as_of = flt.end or bounds[1]
+    now_week = (as_of - pd.Timestamp(start).date()).days / 7
+source = {"set": "set by you", "after break": "first session after a break of 3+ weeks",
+          "first session": "first logged session"}.get(str(windows["start_source"].iloc[0]), "")
+if start is not None and not pd.isna(start):
+    st.caption(f"Programme start: {pd.Timestamp(start):%a %d %b %Y} ({source}). A window is "
+               "achieved when two thirds of its weeks meet the target of "
+               f"{flt.target_min}+ sessions.")
+ui.plot(charts.milestone_timeline(windows, now_week=now_week), key="chart-milestones",
+        file_name="backline-milestones", empty="No programme start yet: log a session first.")
+
+
+def evidence_text(row: pd.Series) -> str:
+    found = row["evidence"] or {}
+    if row["window"] == 1:
+        return f"{found.get('sessions', 0)} sessions in the window so far"
+    if row["window"] == 2:
+        change = found.get("median_change_pct")
+        count = len(found.get("lifts", []))
+        if change is None:
+            return "e1RM change shows from programme week 3"
+        return f"median e1RM change {change:+.1f} % over {count} lifts"
+    sets = found.get("hard_sets", {})
+    if not sets:
+        return ""
+    top = sorted(sets.items(), key=lambda item: -item[1])[:3]
+    return ", ".join(f"{charts.muscle_label(m)} {v:.0f}" for m, v in top) + " hard sets"
+
+
+table = pd.DataFrame({
+    "Window": [f"Weeks {a}-{b}" for a, b in zip(windows["first_week"], windows["last_week"],
+                                                  strict=True)],
+    "Promise": windows["label"],
+    "Status": windows["status"],
+    "Weeks on target": [f"{m} of {e}" if e else "-" for m, e in
+                        zip(windows["weeks_met"], windows["weeks_elapsed"], strict=True)],
+    "Adherence": windows["adherence_pct"],
+    "Evidence": [evidence_text(row) for _, row in windows.iterrows()],
+})
+st.dataframe(table, hide_index=True, key="milestone-table", column_config={
+    "Adherence": st.column_config.NumberColumn("Adherence", format="%.0f %%"),
+})
+
+# -- suggestions ------------------------------------------------------------------------------
+st.subheader("What to change next")
+tips: list[str] = []
+if sessions_now < flt.target_min:
+    missing = flt.target_min - sessions_now
+    tips.append(f":material/event: Fit in {missing} more session{'s' if missing > 1 else ''} "
+                f"this week to meet the {target} a week target.")
+at_risk = windows[windows["status"] == "at risk"]
+for row in at_risk.itertuples(index=False):
+    tips.append(f":material/warning: The weeks {row.first_week}-{row.last_week} milestone "
+                f"({ui.escape_md(row.label)}) is at risk: {row.weeks_met} of "
+                f"{row.weeks_elapsed} weeks met the target so far.")
+recent_short = short
+if bounds is not None and not short.empty:
+    cutoff = pd.Timestamp(bounds[1]) - pd.Timedelta(days=14)
+    recent_short = short[short["performed_at"] >= cutoff]
+if len(recent_short):
+    tips.append(f":material/bedtime: {len(recent_short)} session(s) in the last two weeks "
+                "trained a muscle again within 48 hours; space sessions for the same muscles "
+                "two days apart.")
+for row in trends[trends["plateau"].astype(bool)].itertuples(index=False):
+    weeks_flat = "" if pd.isna(row.weeks_since_pr) else f" for {int(row.weeks_since_pr)} weeks"
+    tips.append(f":material/trending_flat: {ui.escape_md(row.exercise)} has not set an e1RM "
+                f"record{weeks_flat}: change the rep range or take a lighter week.")
+for row in advice.itertuples(index=False):
+    icon = ":material/trending_up:" if row.action == "add load" else ":material/pause:"
+    tips.append(f"{icon} {ui.escape_md(row.message)}")
+if tips:
+    for tip in tips[:6]:
+        st.markdown(tip)
+    if len(tips) > 6:
+        st.caption(f"{len(tips) - 6} more on the Strength, Consistency and Programme pages.")
+else:
+    st.success("On target: keep training as you are.", icon=":material/check_circle:")
+
+ui.download_csv(table, "backline-milestones.csv", label="Download milestones (CSV)",
+                key="dl-milestones")

@@ -1,0 +1,94 @@
+"""Strength: e1RM trend per lift (PR stars, trend line), trend per lift, PR table."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import ui
+from analytics import charts, strength
+
+ui.ensure_app()
+ui.page_header("Strength", "Estimated one-rep max (e1RM) from working sets of 1-10 reps; "
+               "the best set of each session is one point. Stars mark e1RM records, dashed "
+               "lines the robust (Theil-Sen) trend.")
+flt = ui.require_filters()
+bests = ui.cached(strength.session_bests, flt)
+trends = ui.cached(strength.trends, flt)
+prs = ui.cached(strength.personal_records, flt)
+
+if bests.empty:
+    st.info(
+        "No set in this period gives an e1RM yet. An e1RM needs a working set (not a "
+        "warm-up) of 1-10 reps with a load, on an exercise the catalog knows. Bodyweight "
+        "and timed exercises show on the Volume page; unrecognised exercise names can be "
+        "mapped on the Import page."
+    )
+    st.stop()
+
+ranked = trends.sort_values(["sessions", "best_e1rm"], ascending=False)
+names = dict(zip(ranked["exercise_id"], ranked["exercise"], strict=True))
+options = list(names)
+chosen = st.multiselect(
+    "Lifts", options, default=options[: min(3, len(options))], key="strength-lifts",
+    format_func=lambda i: names.get(i, i),
+    help="Pick the lifts to compare. Trends need 3 sessions or more.",
+)
+ui.plot(
+    charts.e1rm_trend(bests, prs, exercises=chosen, formula=flt.formula),
+    key="chart-e1rm", file_name="backline-e1rm-trend",
+    empty="Pick at least one lift above to draw its e1RM trend.",
+)
+ui.plot(
+    charts.e1rm_change(trends), key="chart-e1rm-change", file_name="backline-e1rm-change",
+    empty="A trend needs at least 3 sessions of a lift in the period; log a few more "
+    "sessions and the %/week change per lift appears here.",
+)
+
+st.subheader("Per lift")
+unit = flt.unit
+table = trends[[
+    "exercise", "sessions", "best_e1rm", "last_e1rm", "trend_8w_pct", "trend_all_pct",
+    "last_pr_date", "weeks_since_pr", "plateau",
+]]
+st.dataframe(
+    table, hide_index=True, key="strength-table",
+    column_config={
+        "exercise": "Lift",
+        "sessions": "Sessions",
+        "best_e1rm": st.column_config.NumberColumn(f"Best e1RM ({unit})", format="%.1f"),
+        "last_e1rm": st.column_config.NumberColumn(f"Last e1RM ({unit})", format="%.1f"),
+        "trend_8w_pct": st.column_config.NumberColumn("8-week trend (%/wk)", format="%+.2f"),
+        "trend_all_pct": st.column_config.NumberColumn("Period trend (%/wk)", format="%+.2f"),
+        "last_pr_date": st.column_config.DateColumn("Last PR"),
+        "weeks_since_pr": "Weeks since PR",
+        "plateau": st.column_config.CheckboxColumn("Plateau"),
+    },
+)
+ui.download_csv(trends, "backline-strength-trends.csv", label="Download per-lift trends (CSV)",
+                key="dl-trends")
+
+st.subheader("Personal records")
+if prs.empty:
+    st.info("No personal records in this period: a lift's first session sets its baseline, "
+            "and records are counted from the second session on.")
+else:
+    kinds = {"e1rm": "e1RM", "load": "Heaviest load", "reps": "Most reps at a load"}
+    shown = prs.assign(kind=prs["kind"].map(kinds).fillna(prs["kind"]))
+    st.dataframe(
+        shown[["date", "exercise", "kind", "weight", "reps", "e1rm", "previous"]],
+        hide_index=True, key="pr-table",
+        column_config={
+            "date": st.column_config.DateColumn("Date"),
+            "exercise": "Lift",
+            "kind": "Record",
+            "weight": st.column_config.NumberColumn(f"Load ({unit})", format="%.1f"),
+            "reps": "Reps",
+            "e1rm": st.column_config.NumberColumn(f"e1RM ({unit})", format="%.1f"),
+            "previous": st.column_config.NumberColumn(
+                "Previous record", format="%.1f",
+                help=f"The record beaten: a load in {unit} for e1RM and load records, "
+                "a rep count for rep records."),
+        },
+    )
+    ui.download_csv(prs, "backline-personal-records.csv", label="Download PRs (CSV)",
+                    key="dl-prs")

@@ -1,0 +1,66 @@
+"""Volume: weekly tonnage, hard sets per muscle per week, posterior-chain balance."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+import ui
+from analytics import charts, volume
+
+ui.ensure_app()
+ui.page_header("Volume", "Working sets only (warm-ups never count). Hard sets per muscle: "
+               "1 per set for each primary muscle of the exercise, 0.5 for each secondary.")
+flt = ui.require_filters()
+weeks = ui.cached(volume.volume_by_week, flt)
+hard = ui.cached(volume.hard_sets_by_muscle, flt)
+by_exercise = ui.cached(volume.volume_by_exercise, flt)
+
+if weeks.empty or int(weeks["sets"].sum()) == 0:
+    st.info("No working sets in this period. Pick a longer period in the sidebar, or import "
+            "a log on the Import page.")
+    st.stop()
+
+unit = flt.unit
+trained = weeks[weeks["sets"] > 0]
+cols = st.columns(3)
+cols[0].metric(f"Tonnage ({unit})", f"{weeks['tonnage'].sum():,.0f}",
+               help="Sum of load × reps over all working sets in the period.")
+cols[1].metric("Working sets / week", f"{weeks['sets'].mean():.1f}",
+               help="Average over every week of the period, empty weeks included.")
+cols[2].metric("Weeks trained", f"{len(trained)} of {len(weeks)}")
+
+ui.plot(
+    charts.weekly_tonnage(weeks), key="chart-tonnage", file_name="backline-weekly-tonnage",
+    empty="No loaded sets in this period: bodyweight and timed sets have no tonnage "
+    "(set your bodyweight to count bodyweight reps).",
+)
+ui.plot(
+    charts.hard_sets_stacked(hard), key="chart-hard-sets", file_name="backline-hard-sets",
+    empty="No sets of catalog exercises in this period, so no muscle can be credited. Map "
+    "your exercise names on the Import page.",
+)
+ui.plot(
+    charts.muscle_balance(hard), key="chart-balance", file_name="backline-muscle-balance",
+    empty="No posterior-chain work in this period yet.",
+)
+ui.plot(charts.exercise_volume(by_exercise), key="chart-exercises",
+        file_name="backline-sets-per-exercise", empty="No working sets per exercise to show.")
+
+st.subheader("Weekly totals")
+st.dataframe(
+    weeks.drop(columns=["unit"]), hide_index=True, key="volume-weeks",
+    column_config={
+        "week_start": st.column_config.DateColumn("Week of"),
+        "sessions": "Sessions", "sets": "Working sets", "reps": "Reps",
+        "tonnage": st.column_config.NumberColumn(f"Tonnage ({unit})", format="%.0f"),
+        "bodyweight_reps": "Bodyweight reps",
+        "hold_seconds": st.column_config.NumberColumn("Hold (s)", format="%.0f"),
+    },
+)
+left, right = st.columns(2)
+with left:
+    ui.download_csv(weeks, "backline-weekly-volume.csv", label="Weekly totals (CSV)",
+                    key="dl-weeks")
+with right:
+    ui.download_csv(hard, "backline-hard-sets-per-muscle.csv",
+                    label="Hard sets per muscle (CSV)", key="dl-hard")

@@ -1,0 +1,318 @@
+"""The Streamlit app in AppTest: every page, the import flow, share-mode page list, escaping.
+
+Each test gets its own DuckDB file through ``BACKLINE_DB`` (the store is cached per path,
+so tests never share data). AppTest in this Streamlit version drives ``st.file_uploader``
+directly (``set_value``), so uploads go through the real Import page.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import sys
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # `import ui` the way the app does (app.py's folder)
+    sys.path.insert(0, str(ROOT))
+
+import ui  # noqa: E402
+from analytics.store import Store  # noqa: E402
+
+APP = str(ROOT / "app.py")
+EXPORTS = ROOT / "tests" / "data" / "exports"
+DASHBOARD = {
+    # page file: minimum number of charts drawn on the sample athlete
+    "pages/overview.py": 1,
+    "pages/strength.py": 2,
+    "pages/volume.py": 4,
+    "pages/consistency.py": 3,
+    "pages/programme.py": 2,
+}
+ALL_PAGES = [*DASHBOARD, "pages/import_log.py"]
+TIMEOUT = 60
+
+
+@pytest.fixture
+def db(tmp_path, monkeypatch) -> Path:  # type: ignore[no-untyped-def]
+    path = tmp_path / "backline.duckdb"
+    monkeypatch.setenv("BACKLINE_DB", str(path))
+    return path
+
+
+def _app() -> AppTest:
+    return AppTest.from_file(APP, default_timeout=TIMEOUT)
+
+
+def _open(page: str, at: AppTest | None = None) -> AppTest:
+    at = at or _app().run()
+    at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _charts(at: AppTest) -> list[dict]:
+    return [json.loads(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def _prepare_store(db: Path, *, sample: bool, athletes: tuple[str, ...] = ()) -> None:
+    """Create the DB file before the app opens it: with/without the sample athlete."""
+    store = Store(db)
+    try:
+        if not sample:
+            store.set_setting(ui.SAMPLE_DELETED_SETTING, "1")
+        for name in athletes:
+            store.athlete_id(name, create=True)
+    finally:
+        store.close()
+
+
+def _upload(at: AppTest, *files: tuple[str, bytes]) -> AppTest:
+    at.file_uploader(key="uploads").set_value([(n, d, "text/csv") for n, d in files]).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def _table(at: AppTest, column: str) -> pd.DataFrame:
+    """The first st.dataframe on the page that has ``column``."""
+    for frame in at.dataframe:
+        if column in frame.value.columns:
+            return frame.value
+    raise AssertionError(f"no table with a {column!r} column")
+
+
+def _metrics(at: AppTest) -> dict[str, str]:
+    return {m.label: m.value for m in at.metric}
+
+
+# -- every page renders ---------------------------------------------------------------------
+@pytest.mark.parametrize("page", list(DASHBOARD))
+def test_dashboard_page_draws_charts_on_the_sample_athlete(db, page) -> None:  # type: ignore[no-untyped-def]
+    at = _open(page)
+    assert at.sidebar.selectbox(key=ui.ATHLETE_KEY).value is not None
+    charts = _charts(at)
+    assert len(charts) >= DASHBOARD[page]
+    for spec in charts:
+        traces = spec["data"]
+        assert any(len(t.get("x") or []) for t in traces), spec["layout"].get("title")
+    assert not at.error
+
+
+def test_first_run_loads_the_sample_athlete(db) -> None:  # type: ignore[no-untyped-def]
+    at = _app().run()
+    assert not at.exception
+    picker = at.sidebar.selectbox(key=ui.ATHLETE_KEY)
+    assert len(picker.options) == 1 and "(sample)" in picker.options[0]
+    assert int(_metrics(at)["Sessions"]) > 20
+
+
+@pytest.mark.parametrize("page", ALL_PAGES)
+def test_page_explains_an_athlete_without_sets(db, page) -> None:  # type: ignore[no-untyped-def]
+    _prepare_store(db, sample=False, athletes=("Empty athlete",))
+    at = _open(page)
+    assert not _charts(at)
+    if page in DASHBOARD:
+        assert at.info, "an empty page must say why it is empty"
+    assert not at.error
+
+
+@pytest.mark.parametrize("page", ALL_PAGES)
+def test_page_renders_on_an_empty_store(db, page) -> None:  # type: ignore[no-untyped-def]
+    _prepare_store(db, sample=False)
+    at = _open(page)
+    assert not _charts(at)
+    if page in DASHBOARD:
+        assert "no athlete" in at.info[0].value.lower()
+    else:
+        assert at.file_uploader(key="uploads") is not None
+
+
+def test_sidebar_switches_units_and_formula(db) -> None:  # type: ignore[no-untyped-def]
+    at = _open("pages/strength.py")
+    assert _charts(at)[0]["layout"]["yaxis"]["title"]["text"] == "e1RM (kg)"
+    at.sidebar.radio(key=ui.UNIT_KEY).set_value("lb").run()
+    at.sidebar.selectbox(key=ui.FORMULA_KEY).set_value("brzycki").run()
+    first = _charts(at)[0]
+    assert first["layout"]["yaxis"]["title"]["text"] == "e1RM (lb)"
+    assert "Brzycki" in first["layout"]["title"]["text"]
+    at.sidebar.selectbox(key=ui.PERIOD_KEY).set_value("Last 4 weeks").run()
+    assert not at.exception
+    assert ui.FILTERS_KEY in at.session_state
+    flt = at.session_state[ui.FILTERS_KEY]
+    assert flt.unit == "lb" and flt.formula == "brzycki" and flt.start is not None
+
+
+# -- import -----------------------------------------------------------------------------------
+def test_upload_strong_export_asks_unit_imports_and_shows_counts(db) -> None:  # type: ignore[no-untyped-def]
+    at = _open("pages/import_log.py")
+    _upload(at, ("strong_classic.csv", (EXPORTS / "strong_classic.csv").read_bytes()))
+    assert any(m.value == "Detected format: **strong \\(classic\\)**" for m in at.markdown)
+    button = at.button(key="import-button")
+    assert button.disabled, "classic Strong exports do not say kg or lb: ask first"
+    unit = next(r for r in at.radio if r.label.startswith("This export does not say"))
+    unit.set_value("lb").run()
+    at.button(key="import-button").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    metrics = _metrics(at)
+    assert metrics["Sets imported"] == "18"
+    assert metrics["Rejected"] == "0"
+    counts = _table(at, "Rows read")
+    assert counts.loc[0, "File"] == "strong_classic.csv"
+    assert counts.loc[0, "Unit"] == "lb"
+    # the sidebar moved to the imported athlete, whose pages now have data
+    picker = at.sidebar.selectbox(key=ui.ATHLETE_KEY)
+    assert picker.value != 1 and len(picker.options) == 2
+    _open("pages/volume.py", at)
+    assert _charts(at)
+
+    # the same file again: every set is a duplicate
+    _open("pages/import_log.py", at)
+    _upload(at, ("strong_classic.csv", (EXPORTS / "strong_classic.csv").read_bytes()))
+    at.button(key="import-button").click().run()
+    assert _metrics(at)["Sets imported"] == "0"
+    assert _metrics(at)["Already stored"] == "18"
+
+
+def test_upload_several_files_with_rejects_and_a_broken_file(db) -> None:  # type: ignore[no-untyped-def]
+    at = _open("pages/import_log.py")
+    bad = (EXPORTS / "strong_v6.csv").read_text(encoding="utf-8").splitlines()
+    bad.append('"413";"=HYPERLINK(""http://x"")";"Pull";"1";"Romanian Deadlift (Barbell)";'
+               '"1";"70";"8";"";"";"";"";""')
+    _upload(
+        at,
+        ("strong_v6.csv", ("\n".join(bad) + "\n").encode()),
+        ("hevy_kg.csv", (EXPORTS / "hevy_kg.csv").read_bytes()),
+        ("workbook.xlsx.csv", b"PK\x03\x04 not really a csv"),
+    )
+    assert any("ZIP archive" in e.value for e in at.error)
+    at.button(key="import-button").click().run()
+    assert not at.exception
+    counts = _table(at, "Rows read")
+    assert list(counts["File"]) == ["strong_v6.csv", "hevy_kg.csv"]
+    assert int(_metrics(at)["Rejected"].replace(",", "")) >= 1
+    rejects = _table(at, "reason")
+    assert (rejects["row"].astype(str).str.contains("HYPERLINK")).any()
+    assert at.get("download_button")
+
+
+def test_unknown_csv_gets_a_column_mapping(db) -> None:  # type: ignore[no-untyped-def]
+    at = _open("pages/import_log.py")
+    _upload(at, ("my_log.csv", (EXPORTS / "generic_custom.csv").read_bytes()))
+    assert any("not recognised" in w.value for w in at.warning)
+    picks = {s.label: s.value for s in at.selectbox}
+    assert picks["Date (and time) *"] == "Day"
+    assert picks["Exercise name *"] == "Lift"
+    assert picks["Weight / load"] == "Kilos"
+    assert picks["Reps"] == "Reps"
+    date_layout = next(t for t in at.text_input if t.label.startswith("Date layout"))
+    date_layout.set_value("%d/%m/%Y").run()
+    at.button(key="import-button").click().run()
+    assert not at.exception
+    assert _metrics(at)["Sets imported"] == "9"
+    assert _metrics(at)["Rejected"] == "1"  # "twenty" reps
+
+
+def test_mapping_an_unmapped_exercise(db) -> None:  # type: ignore[no-untyped-def]
+    at = _open("pages/import_log.py")
+    csv = (b"date,exercise,set,weight,unit,reps\n"
+           b"2025-03-03 07:00,Hinge thing,1,60,kg,10\n"
+           b"2025-03-03 07:00,Hinge thing,2,60,kg,10\n")
+    _upload(at, ("template.csv", csv))
+    at.button(key="import-button").click().run()
+    assert any(s.value == "Exercises to map" for s in at.subheader)
+    choice = next(s for s in at.selectbox if s.label.startswith("Hinge thing"))
+    choice.set_value("romanian-deadlift")
+    at.button(key="FormSubmitter:map-exercises-Save exercise mappings").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Mapped 2 sets" in s.value for s in at.success)
+    assert any("in the catalog" in c.value for c in at.caption)
+
+
+def test_delete_the_sample_athlete(db) -> None:  # type: ignore[no-untyped-def]
+    at = _open("pages/import_log.py")
+    at.button(key="delete-sample").click().run()
+    assert not at.exception
+    assert "delete-sample" not in {b.key for b in at.button}
+    _open("pages/overview.py", at)
+    assert "no athlete" in at.info[0].value.lower()
+    # the store remembers: reopening it (a restart) does not load the sample again
+    ui._open_store.clear()
+    at = _open("pages/overview.py")
+    assert "no athlete" in at.info[0].value.lower()
+
+
+# -- share mode -------------------------------------------------------------------------------
+def test_shared_session_gets_dashboard_pages_only_and_no_picker(db) -> None:  # type: ignore[no-untyped-def]
+    at = _app()
+    at.session_state[ui.VIEWER_KEY] = ui.Viewer(mode="shared", athlete_id=1, unit="lb")
+    at.run()
+    assert not at.exception
+    assert not [s for s in at.sidebar.selectbox if s.key == ui.ATHLETE_KEY]
+    assert not [r for r in at.sidebar.radio if r.key == ui.UNIT_KEY]  # pinned to the link's
+    assert any("Sample athlete" in m.value for m in at.sidebar.markdown)
+    assert at.session_state[ui.FILTERS_KEY].unit == "lb"
+    for page in DASHBOARD:
+        _open(page, at)
+    with pytest.raises(ValueError, match="navigation page"):
+        at.switch_page("pages/import_log.py")
+
+
+def test_build_pages_keeps_url_paths_stable() -> None:
+    source = (ROOT / "app.py").read_text(encoding="utf-8")
+    paths = re.findall(r'PageSpec\("pages/[a-z_]+\.py", "[A-Za-z]+", "([a-z]+)"', source)
+    assert paths == ["overview", "strength", "volume", "consistency", "programme", "import"]
+
+
+# -- escaping -------------------------------------------------------------------------------------
+_UNESCAPE = re.compile(r"\\([!-/:-@\[-`{-~])")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<script>alert('x')</script>",
+        "<img src=x onerror=alert(1)>",
+        "[click me](javascript:alert(1))",
+        "![tracker](https://evil.example/pixel.png)",
+        "**bold** _it_ `code` ~~strike~~",
+        "# Heading\n- list item\n> quote",
+        ":red[coloured] :material/warning: $x^2$",
+        "| a | b |\n|---|---|",
+        "Romanian Deadlift (Barbell)",
+        "back\\slash & ampersand",
+    ],
+)
+def test_escape_md_makes_markdown_and_html_inert(text: str) -> None:
+    escaped = ui.escape_md(text)
+    # nothing special survives unescaped ...
+    stripped = _UNESCAPE.sub("", escaped)
+    assert not re.search(r"[<>\[\]()*_`#~:$|!\\&]", stripped)
+    # ... no line break can start a block ...
+    assert "\n" not in escaped and "\r" not in escaped
+    # ... and unescaping gives back the text (line breaks as spaces)
+    assert _UNESCAPE.sub(r"\1", escaped) == re.sub(r"[\r\n]+", " ", text)
+
+
+def test_escape_md_handles_missing_values() -> None:
+    assert ui.escape_md(None) == ""
+    assert ui.escape_md(float("nan")) == ""
+    assert ui.escape_md(42) == "42"
+
+
+def test_csv_downloads_neutralise_spreadsheet_formulas() -> None:
+    frame = pd.DataFrame({
+        "name": ["=HYPERLINK(\"http://x\")", "+cmd", "-2+3", "@SUM(A1)", "RDL", "\t=1"],
+        "load": [-5.0, 1.0, 2.0, 3.0, 4.0, 5.0],
+    })
+    text = ui.csv_bytes(frame).decode("utf-8")
+    rows = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    assert list(rows["name"]) == ["'=HYPERLINK(\"http://x\")", "'+cmd", "'-2+3", "'@SUM(A1)",
+                                  "RDL", "'\t=1"]
+    assert rows["load"].iloc[0] == "-5.0"  # numbers are data, not formulas
+    odd = pd.DataFrame({"=col": pd.array(["=x", None], dtype="string")})
+    assert ui.csv_bytes(odd).decode().splitlines() == ["'=col", "'=x", '""']

@@ -1,0 +1,423 @@
+"""Shared plumbing for every dashboard page: store, cursor, filters, caching, safe output.
+
+Pages stay thin: they read the :class:`~analytics.filters.Filters` the sidebar built, call
+an analytics function through :func:`cached`, hand the DataFrame to a chart builder in
+:mod:`analytics.charts` and lay the result out with the helpers below. Nothing else in the
+app opens the database or renders user text, so the rules live here once:
+
+* **Store** — one :class:`~analytics.store.Store` per process and DB path
+  (``st.cache_resource``); the path comes from :func:`analytics.config.db_path`
+  (``BACKLINE_DB``). On first open of an empty store the sample athlete is loaded, unless
+  the user deleted it before.
+* **Cursor** — :func:`begin_run` (called by ``app.py`` at the top of every script run)
+  opens one cursor for the run; :func:`cursor` returns it.
+* **Viewer** — who is looking: the owner (all pages, athlete picker) or a shared,
+  read-only session fixed to one athlete. ``app.py`` builds the page list and the sidebar
+  from it; :func:`set_viewer` is how share mode switches a session over.
+* **Filters** — :func:`render_sidebar` draws athlete / period / unit / e1RM formula and
+  stores the result; pages call :func:`current_filters` (or :func:`require_filters`).
+* **Cache** — :func:`cached` memoises ``fn(con, filters, **kwargs)`` on the function, the
+  filters, extra keyword arguments and ``store.data_version`` (bumped by every write), so
+  an import, an alias or a deletion is visible on the next run; :func:`clear_caches`
+  drops everything after a write.
+* **Escaping** — user text (exercise, athlete and file names, notes) is shown with
+  :func:`escape_md` inside markdown, or as plain data (``st.text``, ``st.dataframe``);
+  ``unsafe_allow_html`` is never used. CSV downloads go through :func:`csv_bytes`, which
+  neutralises spreadsheet formulas.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import re
+import runpy
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+from typing import Any, Literal
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from analytics import config
+from analytics.filters import FORMULAS, Filters
+from analytics.sample import ensure_not_empty
+from analytics.store import Store
+
+# Session-state keys (one place, so the sharing pages and tests use the same names).
+IN_APP_KEY = "_backline_in_app"
+CURSOR_KEY = "_backline_cursor"
+FILTERS_KEY = "_backline_filters"
+VIEWER_KEY = "_backline_viewer"
+ATHLETE_KEY = "athlete_id"
+PENDING_ATHLETE_KEY = "_backline_select_athlete"
+PERIOD_KEY = "period"
+RANGE_KEY = "date_range"
+UNIT_KEY = "unit"
+FORMULA_KEY = "formula"
+
+SAMPLE_DELETED_SETTING = "sample_deleted"
+"""Store setting written when the user deletes the sample athlete: never reload it."""
+
+FORMULA_LABELS: dict[str, str] = {
+    "epley": "Epley",
+    "brzycki": "Brzycki",
+    "lombardi": "Lombardi",
+    "mayhew": "Mayhew",
+    "oconner": "O'Conner",
+    "wathan": "Wathan",
+}
+PERIODS: dict[str, int | None] = {
+    "All time": None,
+    "Last 12 weeks": 84,
+    "Last 8 weeks": 56,
+    "Last 4 weeks": 28,
+    "Custom": None,
+}
+
+
+# -- store and cursor ----------------------------------------------------------------
+@st.cache_resource(show_spinner=False)
+def _open_store(path: str) -> Store:
+    store = Store(path)
+    if store.get_setting(SAMPLE_DELETED_SETTING) is None:
+        ensure_not_empty(store)
+    return store
+
+
+def get_store() -> Store:
+    """The process-wide store for the configured DB path (``BACKLINE_DB``)."""
+    return _open_store(str(config.db_path()))
+
+
+def begin_run() -> None:
+    """Open this script run's cursor (closing the previous run's). Called by ``app.py``."""
+    previous = st.session_state.get(CURSOR_KEY)
+    if previous is not None:
+        with contextlib.suppress(Exception):  # an already-closed cursor is fine
+            previous.close()
+    st.session_state[CURSOR_KEY] = get_store().cursor()
+
+
+def cursor():  # type: ignore[no-untyped-def]  # duckdb.DuckDBPyConnection
+    """The cursor of the current script run (opened on demand if ``begin_run`` was not)."""
+    cur = st.session_state.get(CURSOR_KEY)
+    if cur is None:
+        begin_run()
+        cur = st.session_state[CURSOR_KEY]
+    return cur
+
+
+# -- running a page inside app.py --------------------------------------------------------------
+APP_PATH = Path(__file__).resolve().parent / "app.py"
+
+
+@contextlib.contextmanager
+def app_run() -> Iterator[None]:
+    """Mark the script run as going through ``app.py`` (used by app.py around page.run())."""
+    st.session_state[IN_APP_KEY] = True
+    try:
+        yield
+    finally:
+        st.session_state[IN_APP_KEY] = False
+
+
+def ensure_app() -> None:
+    """First line of every page: make sure the page runs inside ``app.py``.
+
+    Because the pages live in a ``pages/`` folder, Streamlit may execute a page file on its
+    own (its legacy multipage mode, used by AppTest and by the first request a fresh
+    server gets for a page URL) — without the router, the sidebar filters or share mode.
+    Then this runs ``app.py`` instead, which runs the same page properly, and stops.
+    """
+    if st.session_state.get(IN_APP_KEY):
+        return
+    runpy.run_path(str(APP_PATH), run_name="__backline_app__")
+    st.stop()
+
+
+# -- viewer (owner or shared) ----------------------------------------------------------
+@dataclass(frozen=True)
+class Viewer:
+    """Who is looking at the dashboard.
+
+    ``mode="owner"``: every page, the athlete picker, import and deletion.
+    ``mode="shared"``: the dashboard pages only, for ``athlete_id`` only, read-only; the
+    sidebar shows the athlete's name but no picker. ``unit``/``formula`` pin the owner's
+    settings when given (else the viewer may switch them: display choices, not data).
+    """
+
+    mode: Literal["owner", "shared"] = "owner"
+    athlete_id: int | None = None
+    unit: str | None = None
+    formula: str | None = None
+    token_hash: str | None = None
+
+    @property
+    def shared(self) -> bool:
+        return self.mode == "shared"
+
+
+OWNER = Viewer()
+
+
+def viewer() -> Viewer:
+    """The current session's viewer (the owner unless share mode set another)."""
+    return st.session_state.get(VIEWER_KEY, OWNER)
+
+
+def set_viewer(new: Viewer) -> None:
+    """Switch this session to ``new`` (share mode calls this once the token checks out)."""
+    st.session_state[VIEWER_KEY] = new
+
+
+# -- sidebar filters ---------------------------------------------------------------------
+def athletes(store: Store) -> pd.DataFrame:
+    """Athletes with their set counts, cached on the data version."""
+    return _athletes(str(store.path), store.data_version)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _athletes(db: str, data_version: int) -> pd.DataFrame:
+    del db, data_version  # cache-key only
+    return get_store().athletes()
+
+
+def _default_athlete(frame: pd.DataFrame) -> int:
+    """A real athlete with data beats the sample athlete; the sample beats an empty one."""
+    ranked = frame.assign(
+        _real=~frame["is_sample"].astype(bool), _has=frame["sets"].astype("int64") > 0
+    ).sort_values(["_has", "_real", "last_session"], ascending=False, na_position="last")
+    return int(ranked["athlete_id"].iloc[0])
+
+
+def render_sidebar(store: Store) -> Filters | None:
+    """Draw the sidebar controls and store/return the resulting Filters (None: no athlete)."""
+    who = viewer()
+    frame = athletes(store)
+    sidebar = st.sidebar
+    if who.shared:
+        row = frame[frame["athlete_id"] == who.athlete_id]
+        if row.empty:
+            st.session_state[FILTERS_KEY] = None
+            return None
+        athlete_id = int(who.athlete_id)  # type: ignore[arg-type]
+        sidebar.markdown(f"**Athlete:** {escape_md(row['name'].iloc[0])}")
+    else:
+        if frame.empty:
+            sidebar.info("No athletes yet: import a workout log to begin.")
+            st.session_state[FILTERS_KEY] = None
+            return None
+        ids = [int(v) for v in frame["athlete_id"]]
+        names = dict(zip(ids, frame["name"].astype(str), strict=True))
+        samples = set(frame.loc[frame["is_sample"].astype(bool), "athlete_id"].astype(int))
+        pending = st.session_state.pop(PENDING_ATHLETE_KEY, None)
+        if pending in ids:
+            st.session_state[ATHLETE_KEY] = pending
+        if st.session_state.get(ATHLETE_KEY) not in ids:
+            st.session_state[ATHLETE_KEY] = _default_athlete(frame)
+        athlete_id = sidebar.selectbox(
+            "Athlete",
+            ids,
+            key=ATHLETE_KEY,
+            format_func=lambda i: names[i] + (" (sample)" if i in samples else ""),
+        )
+        row = frame[frame["athlete_id"] == athlete_id]
+
+    last = row["last_session"].iloc[0]
+    first = row["first_session"].iloc[0]
+    period = sidebar.selectbox("Period", list(PERIODS), key=PERIOD_KEY)
+    start = end = None
+    if period == "Custom" and not pd.isna(first):
+        lo, hi = pd.Timestamp(first).date(), pd.Timestamp(last).date()
+        chosen = sidebar.date_input(
+            "From - to", value=(lo, hi), min_value=lo - timedelta(days=365),
+            max_value=hi + timedelta(days=365), key=RANGE_KEY,
+        )
+        if isinstance(chosen, tuple | list) and len(chosen) == 2:
+            start, end = chosen
+        elif isinstance(chosen, tuple | list) and len(chosen) == 1:
+            start = chosen[0]
+    elif PERIODS.get(period) and not pd.isna(last):
+        end = pd.Timestamp(last).date()
+        start = end - timedelta(days=int(PERIODS[period]) - 1)
+
+    unit_default = who.unit or (row["unit"].iloc[0] if isinstance(row["unit"].iloc[0], str)
+                                else "kg")
+    if who.unit:
+        unit = who.unit
+    else:
+        if st.session_state.get(UNIT_KEY) not in ("kg", "lb"):
+            st.session_state[UNIT_KEY] = unit_default
+        unit = sidebar.radio("Units", ["kg", "lb"], key=UNIT_KEY, horizontal=True)
+    if who.formula:
+        formula = who.formula
+    else:
+        formula = sidebar.selectbox(
+            "e1RM formula", list(FORMULAS), key=FORMULA_KEY,
+            format_func=lambda f: FORMULA_LABELS.get(f, f),
+            help="How a set of several reps is turned into an estimated one-rep max. "
+            "Epley is the default; the trend shape rarely depends on the choice.",
+        )
+    flt = Filters(athlete_id=int(athlete_id), start=start, end=end, unit=unit,
+                  formula=formula)
+    st.session_state[FILTERS_KEY] = flt
+    return flt
+
+
+def select_athlete(athlete_id: int) -> None:
+    """Make ``athlete_id`` the sidebar's athlete from the next run on (e.g. after an import)."""
+    st.session_state[PENDING_ATHLETE_KEY] = int(athlete_id)
+
+
+def current_filters() -> Filters | None:
+    """The Filters the sidebar built in this run (None when there is no athlete)."""
+    return st.session_state.get(FILTERS_KEY)
+
+
+def require_filters() -> Filters:
+    """The current Filters, or stop the page with an explanation when there are none."""
+    flt = current_filters()
+    if flt is None:
+        st.info(
+            "There is no athlete to show yet. Open **Import** to upload a Strong, Hevy or "
+            "FitNotes export (or a CSV in Backline's template)."
+        )
+        st.stop()
+    return flt  # type: ignore[return-value]
+
+
+def has_sets(flt: Filters) -> bool:
+    """Whether the athlete has any logged set in the filtered period."""
+    return bool(cached(_count_sets, flt))
+
+
+def _count_sets(con, flt: Filters) -> int:  # type: ignore[no-untyped-def]
+    p = flt.params
+    return int(con.execute(
+        "SELECT count(*) FROM sets WHERE athlete_id = $athlete "
+        "AND performed_at >= $start AND performed_at < $end", p,
+    ).fetchone()[0])
+
+
+# -- caching -------------------------------------------------------------------------------
+@st.cache_data(show_spinner=False, max_entries=1024)
+def _cached_call(
+    _fn: Callable[..., Any], fn_key: str, flt: Filters, data_version: int, db: str,
+    kwargs: tuple[tuple[str, Any], ...],
+) -> Any:
+    del fn_key, data_version, db  # cache-key only
+    return _fn(cursor(), flt, **dict(kwargs))
+
+
+def cached(fn: Callable[..., Any], flt: Filters, **kwargs: Any) -> Any:
+    """``fn(cursor, flt, **kwargs)``, cached on (fn, filters, kwargs, data version, DB path)."""
+    store = get_store()
+    key = f"{fn.__module__}.{fn.__qualname__}"
+    return _cached_call(
+        fn, key, flt, store.data_version, str(store.path), tuple(sorted(kwargs.items()))
+    )
+
+
+def clear_caches() -> None:
+    """Drop every cached result (after an import, an alias or a deletion)."""
+    st.cache_data.clear()
+
+
+# -- escaping ---------------------------------------------------------------------------------
+# Every ASCII punctuation character CommonMark lets a backslash escape, plus ':' (Streamlit's
+# :color[...] / :material/icon: directives) and '$' (LaTeX).
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:&\"'=^%@/?;,])")
+
+
+def escape_md(text: object) -> str:
+    """``text`` made inert for ``st.markdown``: shown literally, on one line.
+
+    Markdown and HTML syntax (``<script>``, links, images, emphasis, headings, tables,
+    Streamlit colour/icon directives, LaTeX) is backslash-escaped and line breaks become
+    spaces, so a crafted exercise or file name cannot add links, images, markup or layout.
+    ``None``/NaN becomes an empty string.
+    """
+    if text is None or (isinstance(text, float) and text != text):
+        return ""
+    value = str(text)
+    value = re.sub(r"[\r\n\t\x0b\x0c]+", " ", value)
+    value = "".join(ch for ch in value if ch >= " " or ch == " ")
+    return _MD_SPECIAL.sub(r"\\\1", value)
+
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise_cell(value: object) -> object:
+    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy of ``frame`` with every text cell passed through :func:`neutralise_cell`.
+
+    Numbers stay numbers (a negative number is data, not a formula); text columns and
+    column names are escaped.
+    """
+    out = frame.copy()
+    for column in out.columns:
+        series = out[column]
+        if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
+            out[column] = series.astype(object).map(neutralise_cell)
+    out.columns = [neutralise_cell(str(c)) for c in out.columns]
+    return out
+
+
+def csv_bytes(frame: pd.DataFrame) -> bytes:
+    """``frame`` as UTF-8 CSV bytes, safe to open in Excel / Sheets / LibreOffice."""
+    return safe_frame(frame).to_csv(index=False).encode("utf-8")
+
+
+def download_csv(frame: pd.DataFrame, file_name: str, *, label: str = "Download CSV",
+                 key: str | None = None) -> None:
+    """A download button for ``frame`` as a formula-safe CSV."""
+    st.download_button(
+        label, csv_bytes(frame), file_name=file_name, mime="text/csv",
+        key=key or f"dl-{file_name}", on_click="ignore", icon=":material/download:",
+    )
+
+
+# -- layout helpers -----------------------------------------------------------------------------
+def plot(fig: go.Figure | None, *, key: str, file_name: str, empty: str = "") -> bool:
+    """Show a chart (PNG download from its toolbar), or ``empty`` as an explanation.
+
+    Returns whether a chart was drawn. A chart builder returns None when it has nothing
+    to draw; then the page says why in words instead of showing blank axes.
+    """
+    if fig is None:
+        st.info(empty or "Nothing to chart for this selection yet.")
+        return False
+    st.plotly_chart(
+        fig,
+        key=key,
+        width="stretch",
+        config={
+            "displaylogo": False,
+            "responsive": True,
+            "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+            "toImageButtonOptions": {
+                "format": "png", "filename": file_name, "scale": 2,
+                "width": 1000, "height": 560,
+            },
+        },
+    )
+    return True
+
+
+def page_header(title: str, caption: str) -> None:
+    st.title(title)
+    st.caption(caption)
+
+
+def today() -> date:
+    return date.today()

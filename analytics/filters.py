@@ -18,6 +18,10 @@ The SQL fragments here define the two sets every metric starts from:
 
 from __future__ import annotations
 
+import contextlib
+import dataclasses
+import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Literal
@@ -59,7 +63,7 @@ class Filters:
 
     @property
     def params(self) -> dict[str, object]:
-        """Named parameters bound by :data:`SCOPE_CTE` (``$athlete``, ``$start``, ``$end``)."""
+        """Named parameters bound by :func:`scope_cte` (``$athlete``, ``$start``, ``$end``)."""
         return {
             "athlete": self.athlete_id,
             "start": self.start or _EARLIEST,
@@ -67,20 +71,67 @@ class Filters:
         }
 
 
-SCOPE_CTE = """
+_FROM_SETS = """
 scoped AS (
-    SELECT s.*,
+    SELECT s.athlete_id, s.performed_at, s.session_id, s.workout_name, s.exercise_raw,
+           s.exercise_id, s.set_index, s.set_type, s.weight_kg, s.reps, s.rpe, s.duration_s,
            min(s.performed_at) OVER (PARTITION BY s.session_id) AS session_at,
            CAST(date_trunc('week', min(s.performed_at) OVER (PARTITION BY s.session_id))
                 AS DATE) AS week_start
     FROM sets s
     WHERE s.athlete_id = $athlete AND s.performed_at >= $start AND s.performed_at < $end
-),
+)"""
+
+_FROM_TABLE = """
+scoped AS (
+    SELECT * FROM {table}
+    WHERE athlete_id = $athlete AND performed_at >= $start AND performed_at < $end
+)"""
+
+_WORKING = """
 working AS (
     SELECT * FROM scoped
     WHERE set_type <> 'warmup' AND (coalesce(reps, 0) > 0 OR coalesce(duration_s, 0) > 0)
 )"""
-"""CTEs ``scoped`` and ``working`` (see the module docstring); bind :attr:`Filters.params`."""
+
+# id(connection) -> (athlete_id, exclusive end, temp table) while a batch is materialised
+_materialised: dict[int, tuple[int, date, str]] = {}
+
+
+def scope_cte(con: duckdb.DuckDBPyConnection, flt: Filters) -> str:
+    """CTEs ``scoped`` and ``working`` (see the module docstring); bind :attr:`Filters.params`.
+
+    Inside :func:`materialised` for the same athlete they read the precomputed table instead
+    of recomputing every set's session start, which is most of the cost of a query.
+    """
+    cached = _materialised.get(id(con))
+    if cached and cached[0] == flt.athlete_id and flt.params["end"] <= cached[1]:
+        return f"{_FROM_TABLE.format(table=cached[2])},{_WORKING}"
+    return f"{_FROM_SETS},{_WORKING}"
+
+
+@contextlib.contextmanager
+def materialised(con: duckdb.DuckDBPyConnection, flt: Filters) -> Iterator[None]:
+    """Compute the athlete's sets (whole history up to the period's end, with session start
+    and week) once, for a batch of analytics calls on ``con``.
+
+    A report runs a couple of dozen queries over the same sets; this makes them share one
+    pass instead of each repeating it. The rows are held as an Arrow table registered on
+    this connection only inside the block, so nothing can go stale beyond one batch.
+    """
+    if id(con) in _materialised:  # already inside a batch on this connection
+        yield
+        return
+    history = dataclasses.replace(flt, start=None)
+    name = f"backline_scope_{uuid.uuid4().hex}"
+    rows = con.sql(f"WITH {_FROM_SETS} SELECT * FROM scoped", params=history.params)
+    con.register(name, rows.to_arrow_table())
+    _materialised[id(con)] = (flt.athlete_id, history.params["end"], name)  # type: ignore[assignment]
+    try:
+        yield
+    finally:
+        del _materialised[id(con)]
+        con.unregister(name)
 
 
 def period(con: duckdb.DuckDBPyConnection, flt: Filters) -> tuple[date, date] | None:
@@ -91,8 +142,8 @@ def period(con: duckdb.DuckDBPyConnection, flt: Filters) -> tuple[date, date] | 
     tests do not depend on today's date.
     """
     ((first, last),) = con.execute(
-        f"WITH {SCOPE_CTE} SELECT CAST(min(session_at) AS DATE), CAST(max(session_at) AS DATE) "
-        "FROM scoped",
+        f"WITH {scope_cte(con, flt)} "
+        "SELECT CAST(min(session_at) AS DATE), CAST(max(session_at) AS DATE) FROM scoped",
         flt.params,
     ).fetchall()
     first = flt.start or first

@@ -25,8 +25,8 @@ import pandas as pd
 
 from . import units
 from .catalog import register
-from .filters import SCOPE_CTE, Filters, period, week_start
-from .volume import WORK_CTE
+from .filters import Filters, period, scope_cte, week_start
+from .volume import work_cte
 
 if TYPE_CHECKING:
     import duckdb
@@ -52,7 +52,7 @@ def sessions_per_week(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFr
         "target_max": flt.target_max,
     }
     return con.execute(
-        f"""WITH {SCOPE_CTE},
+        f"""WITH {scope_cte(con, flt)},
         weeks AS (
             SELECT CAST(range AS DATE) AS week_start
             FROM range($first_week, $last_week + INTERVAL 7 DAY, INTERVAL 7 DAY)
@@ -121,7 +121,7 @@ def short_rests(
     """
     register(con)
     return con.execute(
-        f"""WITH {SCOPE_CTE},
+        f"""WITH {scope_cte(con, flt)},
         loads AS (
             SELECT DISTINCT w.session_id, w.session_at, m.muscle
             FROM working w JOIN catalog_muscles m
@@ -156,7 +156,7 @@ def calendar(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
             pd.DataFrame(columns=["date", "sessions", "sets", "tonnage"]), ["tonnage"], flt.unit
         )
     frame = con.execute(
-        f"""WITH {WORK_CTE},
+        f"""WITH {work_cte(con, flt)},
         days AS (
             SELECT CAST(range AS DATE) AS date
             FROM range($first_day, $last_day + INTERVAL 1 DAY, INTERVAL 1 DAY)

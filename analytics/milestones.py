@@ -37,7 +37,7 @@ import pandas as pd
 
 from . import units
 from .catalog import POSTERIOR_CHAIN, exercise_name, register
-from .filters import SCOPE_CTE, Filters, period
+from .filters import Filters, period, scope_cte
 from .strength import e1rm_ctes
 
 if TYPE_CHECKING:
@@ -86,7 +86,7 @@ def programme_start(con: duckdb.DuckDBPyConnection, flt: Filters) -> tuple[date 
         return rows[0][0], "set"
     history = dataclasses.replace(flt, start=None)
     ((after_break, first),) = con.execute(
-        f"""WITH {SCOPE_CTE},
+        f"""WITH {scope_cte(con, flt)},
         days AS (SELECT DISTINCT CAST(session_at AS DATE) AS day FROM working),
         gaps AS (SELECT day, day - lag(day) OVER (ORDER BY day) AS gap FROM days)
         SELECT max(day) FILTER (WHERE gap > {BREAK_DAYS}), min(day) FROM gaps""",
@@ -105,7 +105,7 @@ def _weekly_sessions(
     """Sessions per programme week 1..last_week (weeks with none are absent)."""
     history = dataclasses.replace(flt, start=None)
     rows = con.execute(
-        f"""WITH {SCOPE_CTE}
+        f"""WITH {scope_cte(con, flt)}
         SELECT CAST(floor((CAST(session_at AS DATE) - $programme_start) / 7) AS INTEGER) + 1
                    AS week,
                count(DISTINCT session_id) AS sessions
@@ -132,7 +132,7 @@ def _strength_evidence(
         return evidence
     history = dataclasses.replace(flt, start=None)
     frame = con.execute(
-        f"""WITH {SCOPE_CTE}, {e1rm_ctes(flt.formula)},
+        f"""WITH {scope_cte(con, flt)}, {e1rm_ctes(flt.formula)},
         weekly AS (
             SELECT exercise_id, e1rm,
                    CAST(floor((CAST(session_at AS DATE) - $programme_start) / 7) AS INTEGER) + 1
@@ -179,7 +179,7 @@ def _muscle_evidence(
     register(con)
     history = dataclasses.replace(flt, start=None)
     rows = con.execute(
-        f"""WITH {SCOPE_CTE}
+        f"""WITH {scope_cte(con, flt)}
         SELECT m.muscle, sum(m.weight) AS hard_sets
         FROM working w JOIN catalog_muscles m ON m.exercise_id = w.exercise_id
         WHERE w.session_at >= $programme_start

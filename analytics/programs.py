@@ -30,8 +30,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import pandas as pd
 
 from . import units
-from .catalog import exercise_name
-from .filters import SCOPE_CTE, Filters, Unit
+from .catalog import exercise_name, register
+from .filters import Filters, Unit, scope_cte
 
 if TYPE_CHECKING:
     import duckdb
@@ -112,7 +112,7 @@ def athlete_programme(
     logged = {
         exercise_id
         for (exercise_id,) in con.execute(
-            f"WITH {SCOPE_CTE} SELECT DISTINCT exercise_id FROM working "
+            f"WITH {scope_cte(con, flt)} SELECT DISTINCT exercise_id FROM working "
             "WHERE exercise_id IS NOT NULL",
             flt.params,
         ).fetchall()
@@ -130,6 +130,29 @@ def _register_prescriptions(con: duckdb.DuckDBPyConnection, programme: Programme
     con.register("prescribed", programme.frame())
 
 
+def _detail_cte(con: duckdb.DuckDBPyConnection, flt: Filters) -> str:
+    """CTE ``detail``: one row per session x prescribed exercise, with sets done and in
+    range. Register the programme's prescriptions first."""
+    return f"""{scope_cte(con, flt)},
+    sessions AS (SELECT DISTINCT session_id, session_at FROM working),
+    done AS (
+        SELECT w.session_id, w.exercise_id, count(*) AS sets_done,
+               count(*) FILTER (
+                   WHERE CASE p.measure WHEN 'seconds' THEN w.duration_s ELSE w.reps END
+                         BETWEEN p.low AND p.high) AS sets_in_range
+        FROM working w JOIN prescribed p USING (exercise_id)
+        GROUP BY w.session_id, w.exercise_id
+    ),
+    detail AS (
+        SELECT s.session_id, s.session_at AS performed_at, p.exercise_id, p.measure,
+               p.low, p.high, p.sets AS sets_prescribed,
+               coalesce(d.sets_done, 0) AS sets_done,
+               coalesce(d.sets_in_range, 0) AS sets_in_range
+        FROM sessions s CROSS JOIN prescribed p
+        LEFT JOIN done d ON d.session_id = s.session_id AND d.exercise_id = p.exercise_id
+    )"""
+
+
 def exercise_adherence(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
     """Per session x prescribed exercise: what was done against what was prescribed.
 
@@ -144,29 +167,16 @@ def exercise_adherence(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataF
     if programme is None:
         return pd.DataFrame(columns=columns)
     _register_prescriptions(con, programme)
-    frame = con.execute(
-        f"""WITH {SCOPE_CTE},
-        sessions AS (SELECT DISTINCT session_id, session_at FROM working),
-        done AS (
-            SELECT w.session_id, w.exercise_id, count(*) AS sets_done,
-                   count(*) FILTER (
-                       WHERE CASE p.measure WHEN 'seconds' THEN w.duration_s ELSE w.reps END
-                             BETWEEN p.low AND p.high) AS sets_in_range
-            FROM working w JOIN prescribed p USING (exercise_id)
-            GROUP BY w.session_id, w.exercise_id
-        )
-        SELECT s.session_id, s.session_at AS performed_at, p.exercise_id, p.measure,
-               p.low, p.high, p.sets AS sets_prescribed,
-               coalesce(d.sets_done, 0) AS sets_done,
-               coalesce(d.sets_in_range, 0) AS sets_in_range
-        FROM sessions s CROSS JOIN prescribed p
-        LEFT JOIN done d ON d.session_id = s.session_id AND d.exercise_id = p.exercise_id
-        ORDER BY s.session_at, p.exercise_id""",
-        flt.params,
+    register(con)
+    return con.execute(
+        f"""WITH {_detail_cte(con, flt)}
+        SELECT d.session_id, d.performed_at, $programme AS programme, d.exercise_id,
+               c.name AS exercise, d.measure, d.low, d.high, d.sets_prescribed, d.sets_done,
+               d.sets_in_range
+        FROM detail d JOIN catalog_exercises c ON c.id = d.exercise_id
+        ORDER BY d.performed_at, d.exercise_id""",
+        {**flt.params, "programme": programme.key},
     ).df()
-    frame.insert(2, "programme", programme.key)
-    frame.insert(4, "exercise", frame["exercise_id"].map(exercise_name).astype("str"))
-    return frame
 
 
 def session_adherence(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
@@ -178,33 +188,33 @@ def session_adherence(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFr
     ``sets_in_range`` (capped the same way), ``adherence_pct`` (sets done / prescribed),
     ``in_range_pct`` (sets in range / sets done; missing when nothing was done).
     """
-    detail = exercise_adherence(con, flt)
+    programme, _ = athlete_programme(con, flt)
     columns = ["session_id", "performed_at", "programme", "exercises_prescribed",
                "exercises_done", "sets_prescribed", "sets_done", "sets_in_range",
                "adherence_pct", "in_range_pct"]  # fmt: skip
-    if detail.empty:
+    if programme is None:
         return pd.DataFrame(columns=columns)
-    detail = detail.assign(
-        done_capped=detail[["sets_done", "sets_prescribed"]].min(axis=1),
-        in_range_capped=detail[["sets_in_range", "sets_prescribed"]].min(axis=1),
-        was_done=detail["sets_done"] > 0,
-    )
-    frame = (
-        detail.groupby(["session_id", "performed_at", "programme"], sort=False)
-        .agg(
-            exercises_prescribed=("exercise_id", "size"),
-            exercises_done=("was_done", "sum"),
-            sets_prescribed=("sets_prescribed", "sum"),
-            sets_done=("done_capped", "sum"),
-            sets_in_range=("in_range_capped", "sum"),
+    _register_prescriptions(con, programme)
+    return con.execute(
+        f"""WITH {_detail_cte(con, flt)},
+        per_session AS (
+            SELECT session_id, performed_at, count(*) AS exercises_prescribed,
+                   count(*) FILTER (WHERE sets_done > 0) AS exercises_done,
+                   sum(sets_prescribed) AS sets_prescribed,
+                   sum(least(sets_done, sets_prescribed)) AS sets_done,
+                   sum(least(sets_in_range, sets_prescribed)) AS sets_in_range
+            FROM detail GROUP BY session_id, performed_at
         )
-        .reset_index()
-    )
-    frame["adherence_pct"] = 100 * frame["sets_done"] / frame["sets_prescribed"]
-    frame["in_range_pct"] = (100 * frame["sets_in_range"] / frame["sets_done"]).where(
-        frame["sets_done"] > 0
-    )
-    return frame[columns]
+        SELECT session_id, performed_at, $programme AS programme, exercises_prescribed,
+               exercises_done, CAST(sets_prescribed AS BIGINT) AS sets_prescribed,
+               CAST(sets_done AS BIGINT) AS sets_done,
+               CAST(sets_in_range AS BIGINT) AS sets_in_range,
+               100.0 * sets_done / sets_prescribed AS adherence_pct,
+               CASE WHEN sets_done > 0 THEN 100.0 * sets_in_range / sets_done END
+                   AS in_range_pct
+        FROM per_session ORDER BY performed_at""",
+        {**flt.params, "programme": programme.key},
+    ).df()[columns]
 
 
 def overload_suggestions(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
@@ -226,7 +236,7 @@ def overload_suggestions(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.Dat
     _register_prescriptions(con, programme)
     history = dataclasses.replace(flt, start=None)
     frame = con.execute(
-        f"""WITH {SCOPE_CTE},
+        f"""WITH {scope_cte(con, flt)},
         per_session AS (
             SELECT w.exercise_id, w.session_id, min(w.session_at) AS session_at,
                    bool_and(w.reps >= p.high) AS all_at_top,

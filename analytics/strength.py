@@ -18,15 +18,15 @@ from __future__ import annotations
 
 import dataclasses
 import math
-from datetime import date, timedelta
+from datetime import timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from . import units
-from .catalog import load_catalog
-from .filters import SCOPE_CTE, Filters, period
+from .catalog import exercise_name
+from .filters import Filters, period, scope_cte
 
 if TYPE_CHECKING:
     import duckdb
@@ -40,6 +40,8 @@ PLATEAU_DAYS = 28
 PLATEAU_PR_GAIN = 0.01
 """...where a meaningful PR beats the previous best session e1RM by at least 1 %."""
 MAX_E1RM_REPS = 10
+MAX_PAIRS = 20_000
+"""Above this many session pairs (about 200 sessions of one lift) Theil-Sen samples pairs."""
 _Z_95 = 1.959963984540054  # two-sided 95 % normal quantile
 
 # reps here are the RPE-adjusted reps; a single (a true 1RM) is the load itself.
@@ -54,7 +56,7 @@ _FORMULAS: dict[str, str] = {
 
 
 def e1rm_ctes(formula: str) -> str:
-    """CTEs to follow :data:`~analytics.filters.SCOPE_CTE`: ``e1rm_sets`` (working sets
+    """CTEs to follow :func:`~analytics.filters.scope_cte`: ``e1rm_sets`` (working sets
     eligible for an e1RM, with the estimate in kg) and ``session_best`` (the best of each
     session per lift, with the set that gave it)."""
     expression = _FORMULAS[formula].format(w="weight_kg", r="effective_reps")
@@ -81,11 +83,6 @@ def e1rm_ctes(formula: str) -> str:
     )"""
 
 
-def _names() -> dict[str, str]:
-    catalog = load_catalog()
-    return dict(zip(catalog["id"], catalog["name"], strict=True))
-
-
 def set_e1rm(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
     """Every set that yields an e1RM, oldest first.
 
@@ -94,7 +91,7 @@ def set_e1rm(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
     ``unit``. Loads are in the display unit.
     """
     frame = con.execute(
-        f"WITH {SCOPE_CTE}, {e1rm_ctes(flt.formula)} "
+        f"WITH {scope_cte(con, flt)}, {e1rm_ctes(flt.formula)} "
         "SELECT exercise_id, session_id, session_at AS performed_at, set_index, "
         "weight_kg AS weight, reps, rpe, CAST(effective_reps AS DOUBLE) AS effective_reps, e1rm "
         "FROM e1rm_sets ORDER BY session_at, exercise_id, set_index",
@@ -110,13 +107,13 @@ def session_bests(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
     ``date``, ``e1rm``, ``weight``, ``reps``, ``rpe`` (the set that gave the best), ``unit``.
     """
     frame = con.execute(
-        f"WITH {SCOPE_CTE}, {e1rm_ctes(flt.formula)} "
+        f"WITH {scope_cte(con, flt)}, {e1rm_ctes(flt.formula)} "
         "SELECT exercise_id, session_id, session_at AS performed_at, "
         "CAST(session_at AS DATE) AS date, e1rm, weight_kg AS weight, reps, rpe "
         "FROM session_best ORDER BY exercise_id, session_at",
         flt.params,
     ).df()
-    frame.insert(1, "exercise", frame["exercise_id"].map(_names()).astype("str"))
+    frame.insert(1, "exercise", frame["exercise_id"].map(exercise_name).astype("str"))
     return units.convert(frame, ["e1rm", "weight"], flt.unit)
 
 
@@ -129,7 +126,9 @@ class TheilSen(NamedTuple):
     high: float
 
 
-def theil_sen(x: np.ndarray, y: np.ndarray, z: float = _Z_95) -> TheilSen:
+def theil_sen(
+    x: np.ndarray, y: np.ndarray, z: float = _Z_95, max_pairs: int | None = MAX_PAIRS
+) -> TheilSen:
     """Theil-Sen slope with Sen's confidence interval (numpy only).
 
     The slope is the median of the slopes between every pair of points with distinct x;
@@ -138,24 +137,38 @@ def theil_sen(x: np.ndarray, y: np.ndarray, z: float = _Z_95) -> TheilSen:
     the variance of Kendall's S (no tie correction: session times do not tie), clamped to
     the observed slopes — the same ranks scipy.stats.theilslopes uses. With fewer than two
     distinct x every field is NaN.
+
+    Years of history make the pairs grow with the square of the sessions, so above
+    ``max_pairs`` pairs the slopes come from that many pairs drawn with a fixed seed (same
+    answer every run) and the CI ranks are taken at the same fractions of the sample.
     """
     x = np.asarray(x, dtype="float64")
     y = np.asarray(y, dtype="float64")
     n = len(x)
-    first, second = np.triu_indices(n, k=1)
+    total_pairs = n * (n - 1) // 2
+    sampled = max_pairs is not None and total_pairs > max_pairs
+    if sampled:
+        rng = np.random.default_rng(0)
+        a, b = rng.integers(0, n, size=(2, max_pairs))
+        first, second = np.minimum(a, b), np.maximum(a, b)
+    else:
+        first, second = np.triu_indices(n, k=1)
     dx = x[second] - x[first]
     distinct = dx != 0
     slopes = (y[second] - y[first])[distinct] / dx[distinct]
     if slopes.size == 0:
         return TheilSen(math.nan, math.nan, math.nan, math.nan)
-    slopes.sort()
     slope = float(np.median(slopes))
     intercept = float(np.median(y - slope * x))
+    # ranks on the scale of all pairs with distinct x, then mapped onto the slopes we have
+    count = total_pairs if sampled else slopes.size
     spread = z * math.sqrt(n * (n - 1) * (2 * n + 5) / 18.0)
-    count = slopes.size
     low_rank = max(round((count - spread) / 2) - 1, 0)
     high_rank = min(round((count + spread) / 2), count - 1)
-    return TheilSen(slope, intercept, float(slopes[low_rank]), float(slopes[high_rank]))
+    scale = (slopes.size - 1) / (count - 1) if count > 1 else 0.0
+    ranks = [round(low_rank * scale), round(high_rank * scale)]
+    low, high = np.partition(slopes, ranks)[ranks]
+    return TheilSen(slope, intercept, float(low), float(high))
 
 
 def _pct_per_week(log_slope_per_day: float) -> float:
@@ -171,28 +184,6 @@ def _trend(days: np.ndarray, e1rm: np.ndarray) -> tuple[float, float, float]:
         return math.nan, math.nan, math.nan
     fit = theil_sen(days, np.log(e1rm))
     return _pct_per_week(fit.slope), _pct_per_week(fit.low), _pct_per_week(fit.high)
-
-
-def _last_meaningful_pr(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
-    """Per lift: the last session (up to the period end, whole history) that set a >= 1 % PR.
-
-    A lift's first session is its baseline and counts as the starting "PR", so four weeks
-    of a lift that never improved on day one is a plateau too.
-    """
-    history = dataclasses.replace(flt, start=None)
-    return con.execute(
-        f"""WITH {SCOPE_CTE}, {e1rm_ctes(flt.formula)},
-        ranked AS (
-            SELECT exercise_id, session_at, e1rm,
-                   max(e1rm) OVER (PARTITION BY exercise_id ORDER BY session_at
-                                   ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS before
-            FROM session_best
-        )
-        SELECT exercise_id, CAST(max(session_at) AS DATE) AS last_pr_date
-        FROM ranked WHERE before IS NULL OR e1rm >= before * {1 + PLATEAU_PR_GAIN}
-        GROUP BY exercise_id""",
-        history.params,
-    ).df()
 
 
 def trends(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
@@ -218,49 +209,58 @@ def trends(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
         return units.convert(pd.DataFrame(columns=columns), ["best_e1rm", "last_e1rm"], flt.unit)
     last_day = bounds[1]
     recent_from = np.datetime64(last_day - timedelta(days=TREND_WINDOW_DAYS - 1))
+    # whole history up to the period's end: PRs are judged against everything before them.
+    # A lift's first session is its baseline and counts as the starting "PR", so four
+    # weeks of a lift that never improved on day one is a plateau too.
+    history = dataclasses.replace(flt, start=None)
     points = con.execute(
-        f"WITH {SCOPE_CTE}, {e1rm_ctes(flt.formula)} "
-        "SELECT exercise_id, epoch(session_at) / 86400.0 AS day, e1rm, "
-        "CAST(session_at AS DATE) AS date FROM session_best ORDER BY exercise_id, session_at",
-        flt.params,
+        f"""WITH {scope_cte(con, flt)}, {e1rm_ctes(flt.formula)}
+        SELECT exercise_id, epoch(session_at) / 86400.0 AS day, e1rm,
+               CAST(session_at AS DATE) AS date, session_at >= $shown_from AS shown,
+               coalesce(e1rm >= {1 + PLATEAU_PR_GAIN} * max(e1rm) OVER (
+                   PARTITION BY exercise_id ORDER BY session_at
+                   ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), true) AS meaningful_pr
+        FROM session_best ORDER BY exercise_id, session_at""",
+        {**history.params, "shown_from": flt.params["start"]},
     ).fetchnumpy()
-    prs = _last_meaningful_pr(con, flt).set_index("exercise_id")["last_pr_date"]
-    names = _names()
     ids = np.asarray(points["exercise_id"], dtype=object)
-    dates = np.asarray(points["date"], dtype="datetime64[D]")
+    all_dates = np.asarray(points["date"], dtype="datetime64[D]")
     rows = []
     starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.array([], int)
     for begin, stop in zip(starts, [*starts[1:], len(ids)], strict=True):
+        shown = np.asarray(points["shown"][begin:stop], dtype=bool)
+        if not shown.any():
+            continue
         exercise_id = str(ids[begin])
-        day = points["day"][begin:stop]
-        e1rm = points["e1rm"][begin:stop]
-        recent = dates[begin:stop] >= recent_from
+        prs = np.asarray(points["meaningful_pr"][begin:stop], dtype=bool)
+        last_pr = pd.Timestamp(all_dates[begin:stop][prs].max()).date()
+        day = points["day"][begin:stop][shown]
+        e1rm = points["e1rm"][begin:stop][shown]
+        dates = all_dates[begin:stop][shown]
+        recent = dates >= recent_from
         trend_8w = _trend(day[recent], e1rm[recent])
         trend_all = _trend(day, e1rm)
-        last_pr: date | None = prs.get(exercise_id)
-        last_pr = pd.Timestamp(last_pr).date() if last_pr is not None else None
-        days_since_pr = (last_day - last_pr).days if last_pr else None
+        days_since_pr = (last_day - last_pr).days
         ci_includes_zero = not (trend_8w[1] > 0 or trend_8w[2] < 0)
         plateau = (
             int(recent.sum()) >= MIN_TREND_SESSIONS
-            and days_since_pr is not None
             and days_since_pr >= PLATEAU_DAYS
             and ci_includes_zero
         )
         rows.append(
             [
                 exercise_id,
-                names.get(exercise_id, exercise_id),
-                stop - begin,
-                pd.Timestamp(dates[begin]).date(),
-                pd.Timestamp(dates[stop - 1]).date(),
+                exercise_name(exercise_id),
+                len(day),
+                pd.Timestamp(dates[0]).date(),
+                pd.Timestamp(dates[-1]).date(),
                 float(e1rm.max()),
                 float(e1rm[-1]),
                 int(recent.sum()),
                 *trend_8w,
                 *trend_all,
                 last_pr,
-                None if days_since_pr is None else days_since_pr // 7,
+                days_since_pr // 7,
                 bool(plateau),
             ]
         )
@@ -286,7 +286,7 @@ def personal_records(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFra
     history = dataclasses.replace(flt, start=None)
     params = {**history.params, "shown_from": flt.params["start"]}
     frame = con.execute(
-        f"""WITH {SCOPE_CTE}, {e1rm_ctes(flt.formula)},
+        f"""WITH {scope_cte(con, flt)}, {e1rm_ctes(flt.formula)},
         e1rm_prs AS (
             SELECT 'e1rm' AS kind, exercise_id, session_id, session_at, weight_kg, reps,
                    e1rm,
@@ -336,7 +336,7 @@ def personal_records(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFra
         ORDER BY session_at DESC, exercise_id, kind""",
         params,
     ).df()
-    frame.insert(2, "exercise", frame["exercise_id"].map(_names()).astype("str"))
+    frame.insert(2, "exercise", frame["exercise_id"].map(exercise_name).astype("str"))
     frame = units.convert(frame, ["weight", "e1rm"], flt.unit)
     is_load = frame["kind"] != "reps"
     frame.loc[is_load, "previous"] = frame.loc[is_load, "previous"] * units.factor(flt.unit)

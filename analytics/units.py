@@ -23,16 +23,6 @@ def factor(unit: Unit) -> float:
     return 1.0 if unit == "kg" else 1.0 / KG_PER_LB
 
 
-def from_kg(kg: float | None, unit: Unit) -> float | None:
-    """One value in the display unit (None stays None)."""
-    return None if kg is None else kg * factor(unit)
-
-
-def to_kg(value: float, unit: Unit) -> float:
-    """A value the user typed in ``unit``, in kg."""
-    return value / factor(unit)
-
-
 def convert(frame: pd.DataFrame, columns: list[str], unit: Unit) -> pd.DataFrame:
     """``frame`` with the kg ``columns`` shown in ``unit`` and a ``unit`` column added."""
     out = frame.copy()

@@ -23,12 +23,18 @@ import pandas as pd
 
 from . import units
 from .catalog import MUSCLES, register
-from .filters import SCOPE_CTE, Filters, period, week_start
+from .filters import Filters, period, scope_cte, week_start
 
 if TYPE_CHECKING:
     import duckdb
 
-WORK_CTE = f"""{SCOPE_CTE},
+
+def work_cte(con: duckdb.DuckDBPyConnection, flt: Filters) -> str:
+    """:func:`~analytics.filters.scope_cte` plus ``measured``: one row per working set with
+    its tonnage (kg), counted reps, bodyweight reps and hold seconds. Call
+    :func:`analytics.catalog.register` on the connection first; bind :attr:`Filters.params`.
+    """
+    return f"""{scope_cte(con, flt)},
 work AS (
     SELECT w.*,
            coalesce(c.timed, false) OR (coalesce(w.reps, 0) = 0 AND w.duration_s > 0)
@@ -49,9 +55,7 @@ measured AS (
            CASE WHEN is_timed THEN coalesce(duration_s, 0) ELSE 0 END AS hold_seconds
     FROM work
 )"""
-"""``scoped``/``working`` plus ``measured``: one row per working set with its tonnage (kg),
-counted reps, bodyweight reps and hold seconds. Call :func:`analytics.catalog.register` on
-the connection first and bind :attr:`Filters.params`."""
+
 
 _TOTALS = """count(*) AS sets, CAST(sum(counted_reps) AS BIGINT) AS reps,
              sum(tonnage_kg) AS tonnage, CAST(sum(bodyweight_reps) AS BIGINT) AS bodyweight_reps,
@@ -67,7 +71,7 @@ def volume_by_session(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFr
     """
     register(con)
     frame = con.execute(
-        f"""WITH {WORK_CTE}
+        f"""WITH {work_cte(con, flt)}
         SELECT session_id, session_at AS performed_at, CAST(session_at AS DATE) AS date,
                week_start, any_value(workout_name) AS workout_name,
                count(DISTINCT exercise_raw) AS exercises, {_TOTALS}
@@ -93,7 +97,7 @@ def volume_by_week(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame
     params = {**flt.params, "first_week": week_start(bounds[0]),
               "last_week": week_start(bounds[1])}  # fmt: skip
     frame = con.execute(
-        f"""WITH {WORK_CTE},
+        f"""WITH {work_cte(con, flt)},
         weeks AS (
             SELECT CAST(range AS DATE) AS week_start
             FROM range($first_week, $last_week + INTERVAL 7 DAY, INTERVAL 7 DAY)
@@ -121,7 +125,7 @@ def volume_by_exercise(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataF
     """
     register(con)
     frame = con.execute(
-        f"""WITH {WORK_CTE}
+        f"""WITH {work_cte(con, flt)}
         SELECT m.exercise_id, coalesce(any_value(c.name), any_value(m.exercise_raw)) AS exercise,
                bool_or(m.is_timed) AS timed, count(DISTINCT m.session_id) AS sessions,
                {_TOTALS}
@@ -146,7 +150,7 @@ def hard_sets_by_muscle(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.Data
     params = {**flt.params, "first_week": week_start(bounds[0]),
               "last_week": week_start(bounds[1]), "muscles": list(MUSCLES)}  # fmt: skip
     return con.execute(
-        f"""WITH {SCOPE_CTE},
+        f"""WITH {scope_cte(con, flt)},
         weeks AS (
             SELECT CAST(range AS DATE) AS week_start
             FROM range($first_week, $last_week + INTERVAL 7 DAY, INTERVAL 7 DAY)

@@ -214,11 +214,13 @@ def _similarity(query: str, label: str) -> float:
     return (chars + min(words, 1.0)) / 2
 
 
+@functools.lru_cache(maxsize=4096)
 def suggest(name: str) -> tuple[str, float] | None:
     """The closest catalog exercise to an unrecognised name, with a similarity in [0, 1].
 
     Compares the normalised name with every normalised catalog name and alias and returns
-    the best, or None when nothing is at least 0.65 similar.
+    the best, or None when nothing is at least 0.65 similar. Cached: the unmapped list is
+    re-read on every dashboard run and the same few names come back each time.
     """
     key = normalise_name(name)
     if not key:
@@ -235,11 +237,15 @@ def suggest(name: str) -> tuple[str, float] | None:
     return best_id, round(best_score, 3)
 
 
+@functools.cache
+def _names() -> dict[str, str]:
+    catalog = _catalog()
+    return dict(zip(catalog["id"], catalog["name"], strict=True))
+
+
 def exercise_name(exercise_id: str) -> str:
     """Display name of a catalog id (the id itself if unknown, so labels never go blank)."""
-    catalog = _catalog()
-    match = catalog.loc[catalog["id"] == exercise_id, "name"]
-    return str(match.iloc[0]) if len(match) else exercise_id
+    return _names().get(exercise_id, exercise_id)
 
 
 def register(con: duckdb.DuckDBPyConnection) -> None:

@@ -238,3 +238,15 @@ def test_personal_records_of_each_kind_against_whole_history() -> None:
     lb = personal_records(store.cursor(), Filters(athlete, unit="lb")).set_index("kind")
     assert lb.loc["load", "previous"] == pytest.approx(220.462, abs=0.001)
     assert lb.loc["reps", "previous"] == 5
+
+
+def test_theil_sen_sampling_long_histories_agrees_with_exact() -> None:
+    # 400 sessions -> 79,800 pairs, above MAX_PAIRS: sampled slope within 2 % of exact
+    x = np.arange(400, dtype=float)
+    y = 0.01 * x + np.random.default_rng(7).normal(0, 0.5, 400)
+    exact = theil_sen(x, y, max_pairs=None)
+    sampled = theil_sen(x, y)
+    assert sampled == theil_sen(x, y)  # fixed seed: same answer every run
+    assert sampled.slope == pytest.approx(exact.slope, rel=0.02)
+    assert sampled.low == pytest.approx(exact.low, rel=0.05)
+    assert sampled.high == pytest.approx(exact.high, rel=0.05)

@@ -9,16 +9,18 @@ Every script run does the same four things, in order:
 4. run the selected page (files in ``pages/``), which reads the filters from :mod:`ui`.
 
 Page URL paths are stable (links and bookmarks depend on them): ``overview`` (default),
-``strength``, ``volume``, ``consistency``, ``programme``, ``import``.
+``strength``, ``volume``, ``consistency``, ``programme``, ``import``, ``coach``, ``share``.
 """
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 
 import streamlit as st
 
 import ui
+from analytics import config, sharing
 from analytics.store import StoreError
 
 
@@ -42,6 +44,8 @@ DASHBOARD_PAGES: tuple[PageSpec, ...] = (
 # Pages that change data or reveal other athletes: never in a shared session.
 OWNER_PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/import_log.py", "Import", "import", ":material/upload_file:"),
+    PageSpec("pages/coach.py", "Coach view", "coach", ":material/groups:"),
+    PageSpec("pages/share.py", "Share", "share", ":material/share:"),
 )
 
 
@@ -63,10 +67,46 @@ def build_pages(who: ui.Viewer) -> list[st.Page]:
 def resolve_viewer() -> ui.Viewer:
     """Who is looking at this session: the owner unless share mode switched it.
 
-    Share mode resolves a ``?share=TOKEN`` link here (once per browser session) and calls
-    :func:`ui.set_viewer` with a ``Viewer(mode="shared", athlete_id=...)``.
+    A ``?share=TOKEN`` link makes the session a shared one for its lifetime (see
+    :func:`analytics.sharing.session_access`): scope from the stored link only, the token
+    kept in the URL across pages. An unusable token shows one neutral message and nothing
+    else; with ``BACKLINE_OWNER_PASSWORD`` set, the owner signs in first. The owner may
+    open ``?athlete=ID`` (the coach view links) to pick the sidebar athlete.
     """
+    access = sharing.session_access(
+        ui.get_store(), st.session_state, st.query_params.get(sharing.SHARE_PARAM),
+        config.owner_password(),
+    )
+    if access.mode in ("invalid", "login"):
+        gate = _invalid_link if access.mode == "invalid" else _owner_login
+        st.navigation([st.Page(gate, title="Backline")], position="hidden").run()
+        st.stop()
+    if access.mode == "shared" and access.scope is not None:
+        scope = access.scope
+        ui.set_viewer(ui.Viewer(mode="shared", athlete_id=scope.athlete_id, unit=scope.unit,
+                                formula=scope.formula, token_hash=scope.token_hash))
+        if st.query_params.to_dict() != {sharing.SHARE_PARAM: access.token}:
+            st.query_params.from_dict({sharing.SHARE_PARAM: access.token})
+    elif "athlete" in st.query_params:
+        wanted = st.query_params.pop("athlete")
+        if wanted.isdigit():
+            ui.select_athlete(int(wanted))
     return ui.viewer()
+
+
+def _invalid_link() -> None:
+    st.info(sharing.INVALID_MESSAGE, icon=":material/link_off:")
+
+
+def _owner_login() -> None:
+    st.title("Backline")
+    with st.form("owner-login"):
+        given = st.text_input("Owner password", type="password")
+        if st.form_submit_button("Sign in", type="primary"):
+            if sharing.owner_login(st.session_state, given, config.owner_password()):
+                st.rerun()
+            time.sleep(1)  # slows guessing down
+            st.error("Wrong password.")
 
 
 def main() -> None:
@@ -81,6 +121,9 @@ def main() -> None:
     who = resolve_viewer()
     page = st.navigation(build_pages(who), position="sidebar")
     ui.render_sidebar(store)
+    if who.shared:
+        name = ui.escape_md(store.athlete_name(who.athlete_id))
+        st.info(f"Shared by **{name}** — read-only", icon=":material/visibility:")
     with ui.app_run():
         page.run()
 

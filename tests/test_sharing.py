@@ -6,12 +6,14 @@ import hashlib
 import json
 import math
 import string
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
+from pathlib import Path
 
 import pandas as pd
 import pytest
 
 from analytics import sharing
+from analytics.sample import SAMPLE_ATHLETE, load_sample
 from analytics.sharing import (
     INVALID_MESSAGE,
     SharingError,
@@ -416,3 +418,229 @@ def test_migration_adds_settings_columns(tmp_path) -> None:
     with Store(db) as store:
         scope = resolve(store, "t" * 43)
         assert scope is not None and scope.unit is None and scope.formula is None
+
+
+# -- the app (AppTest): share mode, scope, owner password, share and coach pages -----------
+# Each test has its own DuckDB file (BACKLINE_DB); the app caches one store per path.
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = str(ROOT / "app.py")
+DASHBOARD_PAGES = ["pages/overview.py", "pages/strength.py", "pages/volume.py",
+                   "pages/consistency.py", "pages/programme.py"]
+OWNER_ONLY_PAGES = ["pages/import_log.py", "pages/share.py", "pages/coach.py"]
+OTHER = "Zed Bravo-Secret"
+
+
+@pytest.fixture()
+def two_athletes(tmp_path, monkeypatch) -> tuple[Path, int, int]:
+    """A store file with the sample athlete (A) and another athlete with sets (B)."""
+    from analytics_helpers import add_sets, sets_of
+
+    db = tmp_path / "app.duckdb"
+    monkeypatch.setenv("BACKLINE_DB", str(db))
+    monkeypatch.delenv("BACKLINE_OWNER_PASSWORD", raising=False)
+    monkeypatch.delenv("BACKLINE_BASE_URL", raising=False)
+    with Store(db) as store:
+        load_sample(store)
+        alice = store.athlete_id(SAMPLE_ATHLETE)
+        bob = store.athlete_id(OTHER, create=True)
+        rows = []
+        for week in range(6):
+            day = date.today() - timedelta(days=7 * week + 1)
+            rows += sets_of(f"{day} 18:00", "Hip Thrust", 180 + week, [5, 5, 5])
+        add_sets(store, bob, rows)
+    return db, alice, bob
+
+
+def _app():  # type: ignore[no-untyped-def]
+    from streamlit.testing.v1 import AppTest
+
+    return AppTest.from_file(APP, default_timeout=90)
+
+
+def _texts(at) -> str:  # type: ignore[no-untyped-def]
+    """Every piece of text the run rendered (main area and sidebar)."""
+    parts = []
+    for kind in ("markdown", "title", "header", "subheader", "caption", "info", "success",
+                 "warning", "error", "metric", "text", "code"):
+        for element in at.get(kind):
+            parts.append(str(getattr(element, "value", "")))
+            parts.append(str(getattr(element, "label", "")))
+    for frame in at.dataframe:
+        parts.append(frame.value.to_string())
+    return "\n".join(parts)
+
+
+def _shared(token: str):  # type: ignore[no-untyped-def]
+    at = _app()
+    at.query_params[sharing.SHARE_PARAM] = token
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def test_app_share_mode_shows_only_the_links_athlete(two_athletes) -> None:  # type: ignore[no-untyped-def]
+    db, alice, bob = two_athletes
+    with Store(db) as store:
+        token, _ = create_link(store, alice, "Coach Sam", 30, unit="lb")
+    at = _shared(token)
+    assert any(f"Shared by **{SAMPLE_ATHLETE}** — read-only" in i.value for i in at.info)
+    assert at.session_state["_backline_filters"].athlete_id == alice
+    assert at.session_state["_backline_filters"].unit == "lb"  # the owner's setting
+    assert not [s for s in at.sidebar.selectbox if s.label == "Athlete"]
+    assert at.query_params[sharing.SHARE_PARAM] == token
+    # other URL parameters and session keys cannot move the scope to athlete B
+    at.query_params["athlete"] = str(bob)
+    at.session_state["athlete_id"] = bob
+    at.session_state["_backline_select_athlete"] = bob
+    for page in DASHBOARD_PAGES:
+        at.switch_page(page).run()
+        assert not at.exception, (page, [e.value for e in at.exception])
+        assert at.session_state["_backline_filters"].athlete_id == alice, page
+        assert at.get("plotly_chart"), f"{page} draws the athlete's charts"
+        text = _texts(at)
+        assert OTHER not in text and "Zed" not in text, page
+        assert not at.get("file_uploader"), page
+        assert not [b for b in at.button if "revoke" in b.label.lower()
+                    or "delete" in b.label.lower() or "create link" in b.label.lower()], page
+        assert at.query_params[sharing.SHARE_PARAM] == token, page
+    # owner pages do not exist for this session
+    for page in OWNER_ONLY_PAGES:
+        with pytest.raises(ValueError, match="navigation page"):
+            at.switch_page(page)
+
+
+def test_app_token_of_b_never_shows_a(two_athletes) -> None:  # type: ignore[no-untyped-def]
+    db, alice, bob = two_athletes
+    with Store(db) as store:
+        token, _ = create_link(store, bob, None, 7)
+    at = _shared(token)
+    assert at.session_state["_backline_filters"].athlete_id == bob
+    assert SAMPLE_ATHLETE not in _texts(at)
+
+
+@pytest.mark.parametrize("kind", ["garbage", "tampered", "revoked", "expired", "empty"])
+def test_app_unusable_link_shows_the_neutral_message_only(two_athletes, kind) -> None:  # type: ignore[no-untyped-def]
+    db, alice, _ = two_athletes
+    with Store(db) as store:
+        token, _ = create_link(store, alice, "Coach", -1 if kind == "expired" else 30)
+        if kind == "revoked":
+            revoke(store, token)
+    token = {"garbage": "not-a-token", "tampered": token[:-2] + "xx", "empty": ""}.get(
+        kind, token
+    )
+    at = _shared(token)
+    assert [i.value for i in at.info] == [INVALID_MESSAGE]
+    assert not at.get("plotly_chart") and not at.dataframe
+    assert not at.sidebar.selectbox and not at.sidebar.markdown and not at.sidebar.radio
+    text = _texts(at)
+    assert SAMPLE_ATHLETE not in text and OTHER not in text
+    # reruns (and dropping the parameter) never fall back to the owner's dashboard
+    del at.query_params[sharing.SHARE_PARAM]
+    at.run()
+    assert [i.value for i in at.info] == [INVALID_MESSAGE]
+    assert not at.get("plotly_chart")
+
+
+def test_app_revocation_ends_an_open_session(two_athletes) -> None:  # type: ignore[no-untyped-def]
+    db, alice, _ = two_athletes
+    with Store(db) as store:
+        token, _ = create_link(store, alice, None, 30)
+    at = _shared(token)
+    assert at.get("plotly_chart")
+    with Store(db) as store:
+        revoke(store, token)
+    at.switch_page("pages/strength.py").run()
+    assert [i.value for i in at.info] == [INVALID_MESSAGE]
+    assert not at.get("plotly_chart")
+
+
+def test_app_counts_one_view_per_session(two_athletes) -> None:  # type: ignore[no-untyped-def]
+    db, alice, _ = two_athletes
+    with Store(db) as store:
+        token, _ = create_link(store, alice, None, 30)
+    at = _shared(token)
+    for page in DASHBOARD_PAGES[:3]:
+        at.switch_page(page).run()
+    at.run()
+    with Store(db) as store:
+        assert list_links(store)["view_count"].tolist() == [1]
+    _shared(token)  # another browser session
+    with Store(db) as store:
+        row = list_links(store).iloc[0]
+        assert row["view_count"] == 2 and not pd.isna(row["last_viewed_at"])
+
+
+def test_app_owner_password(two_athletes, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    db, alice, _ = two_athletes
+    monkeypatch.setenv("BACKLINE_OWNER_PASSWORD", "correct horse")
+    at = _app().run()
+    assert [t.value for t in at.title] == ["Backline"]
+    assert not at.get("plotly_chart") and not at.sidebar.selectbox
+    assert SAMPLE_ATHLETE not in _texts(at)
+    with pytest.raises(ValueError, match="navigation page"):
+        at.switch_page("pages/share.py")
+    at.text_input[0].input("correct hors")
+    at.button[0].click().run()
+    assert [e.value for e in at.error] == ["Wrong password."]
+    assert not at.get("plotly_chart")
+    at.text_input[0].input("correct horse")
+    at.button[0].click().run()
+    assert not at.exception and at.get("plotly_chart")
+    assert [s for s in at.sidebar.selectbox if s.label == "Athlete"]
+    at.switch_page("pages/share.py").run()
+    assert not at.exception
+    # a share link still works without the password, for its athlete only
+    with Store(db) as store:
+        token, _ = create_link(store, alice, None, 30)
+    shared = _shared(token)
+    assert shared.get("plotly_chart")
+    assert shared.session_state["_backline_filters"].athlete_id == alice
+
+
+def test_app_share_page_creates_lists_and_revokes(two_athletes, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    db, alice, bob = two_athletes
+    monkeypatch.setenv("BACKLINE_BASE_URL", "https://backline.example.org/")
+    at = _app().run()
+    at.switch_page("pages/share.py").run()
+    assert not at.exception
+    form_athlete = next(s for s in at.selectbox if s.label == "Athlete" and s not in
+                        at.sidebar.selectbox)
+    form_athlete.set_value(bob)
+    at.text_input[0].input("Coach <Sam>")
+    next(r for r in at.radio if r.label == "Expires after").set_value("7 days")
+    next(b for b in at.button if b.label == "Create link").click().run()
+    assert not at.exception
+    url = at.code[0].value
+    assert url.startswith("https://backline.example.org/?share=")
+    token = url.split("share=", 1)[1]
+    with Store(db) as store:
+        scope = resolve(store, token, count_view=False)
+        assert scope.athlete_id == bob and scope.label == "Coach <Sam>"
+        assert scope.expires_at - list_links(store)["created_at"].iloc[0] == timedelta(days=7)
+    listed = at.dataframe[0].value
+    assert listed["Label"].tolist() == ["Coach <Sam>"] and token not in listed.to_string()
+    next(b for b in at.button if b.label == "Revoke").click().run()
+    assert not at.exception
+    with Store(db) as store:
+        assert resolve(store, token) is None
+    assert at.dataframe[0].value["Status"].tolist() == ["revoked"]
+
+
+def test_app_coach_view_links_into_each_athlete(two_athletes) -> None:  # type: ignore[no-untyped-def]
+    db, alice, bob = two_athletes
+    at = _app().run()
+    at.switch_page("pages/coach.py").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert sorted(table["Athlete"]) == sorted([f"{SAMPLE_ATHLETE} (sample)", OTHER])
+    assert set(table.columns) >= {"Athlete", "Last session", "This week", "Milestones",
+                                  "Biggest e1RM change"}
+    links = at.get("page_link")
+    assert len(links) == 2
+    # the owner opens athlete B's dashboard through ?athlete=ID
+    at.query_params["athlete"] = str(bob)
+    at.switch_page("pages/overview.py").run()
+    assert not at.exception
+    assert at.session_state["_backline_filters"].athlete_id == bob
+    assert "athlete" not in at.query_params  # applied once, the sidebar decides afterwards

@@ -1,0 +1,162 @@
+"""Share page (owner only): read-only links for a coach — create, list, revoke.
+
+A new link is shown once, with a copy button: Backline keeps only its SHA-256, so it cannot
+show the link again later. The link carries the owner's current unit and e1RM formula.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+import ui
+from analytics import config, sharing
+
+NEW_LINK_KEY = "_backline_new_share_link"
+SHARE_URL_PATH = "share"
+
+
+def request_base_url() -> str | None:
+    """The app's root URL as the browser reached it (this page's path removed)."""
+    url = st.context.url
+    if not url:
+        return None
+    url = url.split("?", 1)[0].split("#", 1)[0].rstrip("/")
+    suffix = "/" + SHARE_URL_PATH
+    return url[: -len(suffix)] if url.endswith(suffix) else url
+
+
+def _is_local(url: str | None) -> bool:
+    host = (url or "").split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0]
+    return host in ("", "localhost", "127.0.0.1", "0.0.0.0", "[::1]")
+
+
+def _when(value: object, empty: str = "-") -> str:
+    if value is None or pd.isna(value):
+        return empty
+    return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")
+
+
+ui.ensure_app()
+if ui.viewer().shared:  # owner page: never part of a shared session
+    st.stop()
+
+ui.page_header(
+    "Share with a coach",
+    "A read-only link to one athlete's dashboard: Overview, Strength, Volume, Consistency "
+    "and Programme. No import, no deletion, no other athletes. Times are UTC.",
+)
+
+store = ui.get_store()
+frame = ui.athletes(store)
+if frame.empty:
+    st.info("There is no athlete to share yet: import a workout log first.")
+    st.stop()
+
+ids = [int(v) for v in frame["athlete_id"]]
+names = dict(zip(ids, frame["name"].astype(str), strict=True))
+flt = ui.current_filters()
+current = flt.athlete_id if flt is not None and flt.athlete_id in ids else ids[0]
+unit = flt.unit if flt is not None else None
+formula = flt.formula if flt is not None else None
+
+# -- create --------------------------------------------------------------------------------
+with st.form("create-share-link", clear_on_submit=True, border=True):
+    st.subheader("New link")
+    athlete_id = st.selectbox(
+        "Athlete", ids, index=ids.index(current), format_func=lambda i: names[i],
+    )
+    label = st.text_input(
+        "Label", max_chars=80, placeholder="e.g. Coach Sam",
+        help="Who the link is for; only you see it, in the list below.",
+    )
+    expiry = st.radio(
+        "Expires after", list(sharing.EXPIRY_CHOICES), horizontal=True,
+        index=list(sharing.EXPIRY_CHOICES).index("30 days"),
+    )
+    if unit:
+        st.caption(
+            f"The coach sees weights in {unit} and e1RM by "
+            f"{ui.FORMULA_LABELS.get(formula or 'epley', formula)} (your current settings)."
+        )
+    created = st.form_submit_button("Create link", type="primary", icon=":material/link:")
+
+if created:
+    token, path = sharing.create_link(
+        store, int(athlete_id), label, sharing.EXPIRY_CHOICES[expiry],
+        unit=unit, formula=formula,
+    )
+    ui.clear_caches()
+    st.session_state[NEW_LINK_KEY] = {
+        "token": token, "athlete": names[int(athlete_id)], "label": label.strip(),
+        "expiry": expiry,
+    }
+
+new_link = st.session_state.get(NEW_LINK_KEY)
+if new_link:
+    base = config.base_url() or request_base_url()
+    url = sharing.link_url(new_link["token"], base)
+    expires = (
+        "never expires" if new_link["expiry"] == "Never" else f"expires after {new_link['expiry']}"
+    )
+    with st.container(border=True):
+        st.success(
+            f"Link for **{ui.escape_md(new_link['athlete'])}** created ({expires}). "
+            "Copy it now: Backline keeps only a fingerprint of it and cannot show it again.",
+            icon=":material/check_circle:",
+        )
+        st.code(url, language=None, wrap_lines=True)
+        if not config.base_url() and _is_local(base):
+            st.warning(
+                "This address only works on this computer. A coach can open the link only "
+                "when Backline runs where they can reach it — see *Sharing with a coach* in "
+                "the README (`backline serve --address 0.0.0.0`, `BACKLINE_BASE_URL`, "
+                "`BACKLINE_OWNER_PASSWORD`, HTTPS through a reverse proxy).",
+                icon=":material/public_off:",
+            )
+        if st.button("Done, hide the link", key="hide-new-link"):
+            st.session_state.pop(NEW_LINK_KEY, None)
+            st.rerun()
+
+# -- list and revoke -------------------------------------------------------------------------
+st.subheader("Links")
+links = sharing.list_links(store)
+if links.empty:
+    st.caption("No links yet.")
+    st.stop()
+
+table = pd.DataFrame(
+    {
+        "Athlete": links["athlete"],
+        "Label": links["label"].fillna(""),
+        "Created": links["created_at"].map(_when),
+        "Expires": links["expires_at"].map(lambda v: _when(v, "never")),
+        "Last viewed": links["last_viewed_at"].map(lambda v: _when(v, "never")),
+        "Views": links["view_count"].astype("int64"),
+        "Status": links["status"],
+        "Id": links["link_id"],
+    }
+)
+if frame.shape[0] == 1:
+    table = table.drop(columns=["Athlete"])
+st.dataframe(table, hide_index=True, width="stretch", key="share-links-table")
+
+active = links[links["status"] == "active"]
+if active.empty:
+    st.caption("No active links.")
+else:
+    st.markdown("**Revoke a link** — the coach sees a neutral message from their next click.")
+    for row in active.itertuples():
+        with st.container(border=True, key=f"link-{row.link_id}"):
+            left, right = st.columns([5, 1], vertical_alignment="center")
+            label_text = ui.escape_md(row.label) if isinstance(row.label, str) else "(no label)"
+            left.markdown(
+                f"**{label_text}** · {ui.escape_md(row.athlete)} · created "
+                f"{_when(row.created_at)} · expires {_when(row.expires_at, 'never')} · "
+                f"{int(row.view_count)} views · `{row.link_id}`"
+            )
+            if right.button("Revoke", key=f"revoke-{row.link_id}", icon=":material/link_off:"):
+                sharing.revoke(store, row.token_hash)
+                ui.clear_caches()
+                st.toast("Link revoked.", icon=":material/link_off:")
+                st.rerun()

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from . import config
+from .filters import FORMULAS
 from .ingest import FORMATS, IngestError, import_file
 from .sample import SAMPLE_ATHLETE, load_sample
 from .store import Store, StoreError
@@ -249,6 +250,32 @@ def cmd_share_revoke(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_export_report(args: argparse.Namespace) -> int:
+    from .filters import Filters
+    from .html_report import build_html_report
+
+    with _store(args) as store:
+        athlete = args.athlete or _only_athlete(store)
+        filters = Filters(
+            athlete_id=store.athlete_id(athlete), start=args.from_date, end=args.to_date,
+            unit=args.unit, formula=args.formula,
+        )
+        cur = store.cursor()
+        try:
+            document = build_html_report(cur, filters)
+        finally:
+            cur.close()
+    out = Path(args.out).expanduser()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(document, encoding="utf-8")
+    if args.json:
+        _print_json({"athlete": athlete, "out": str(out), "bytes": out.stat().st_size})
+    else:
+        print(f"Report for {athlete} written to {out} ({out.stat().st_size / 1e6:.1f} MB, "
+              "opens offline in any browser).")
+    return 0
+
+
 def _iso_date(value: str) -> date:
     try:
         return date.fromisoformat(value)
@@ -302,6 +329,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--to", dest="to_date", type=_iso_date, help="last day, YYYY-MM-DD")
     p.add_argument("--unit", choices=["kg", "lb"], default="kg", help="display unit")
     p.set_defaults(func=cmd_report)
+
+    p = sub.add_parser("export-report", parents=[common],
+                       help="one athlete's report as a self-contained HTML file")
+    p.add_argument("--athlete", help="athlete name (default: the only athlete)")
+    p.add_argument("--out", required=True, help="file to write, e.g. report.html")
+    p.add_argument("--from", dest="from_date", type=_iso_date, help="first day, YYYY-MM-DD")
+    p.add_argument("--to", dest="to_date", type=_iso_date, help="last day, YYYY-MM-DD")
+    p.add_argument("--unit", choices=["kg", "lb"], default="kg", help="display unit")
+    p.add_argument("--formula", default="epley", choices=list(FORMULAS), help="e1RM formula")
+    p.set_defaults(func=cmd_export_report)
 
     share = sub.add_parser("share", help="read-only links for a coach")
     share_sub = share.add_subparsers(dest="share_command", required=True)

@@ -1,0 +1,280 @@
+"""One athlete's dashboard as a single self-contained HTML file.
+
+The file opens anywhere, offline: plotly.js is embedded inline once in ``<head>``, every
+chart is a ``<div>`` plus a short script, and there are no links to other files, fonts or
+CDNs. The numbers come from :func:`analytics.report.build_report` and the charts from the
+same builders the dashboard uses (:mod:`analytics.charts`), so the report and the pages
+agree. Every piece of user text (athlete, exercise and programme names, suggestions) is
+escaped with :func:`html.escape`; chart data is serialised by plotly, which escapes ``</``
+inside its scripts.
+
+Used by the Overview page's "Download report" button and ``backline export-report``.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+import plotly.graph_objects as go
+from plotly.offline import get_plotlyjs
+
+from . import charts, frequency, milestones, strength, volume
+from .filters import Filters, materialised, period
+from .report import build_report
+
+if TYPE_CHECKING:
+    import duckdb
+
+TREND_LIFTS = 4
+"""Lifts drawn in the e1RM trend chart (those with the most sessions)."""
+
+_PLOT_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": [
+    "lasso2d", "select2d"]}
+
+_CSS = """
+:root { --accent: #b4532a; --text: #1f1a17; --muted: #6d645e; --line: #e6e0db;
+        --good: #2e7d4f; --warn: #d08c1b; --bad: #b3261e; }
+* { box-sizing: border-box; }
+body { margin: 0; font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+       color: var(--text); background: #fff; }
+main { max-width: 1080px; margin: 0 auto; padding: 24px 16px 48px; }
+header { border-bottom: 3px solid var(--accent); margin-bottom: 16px; }
+h1 { margin: 0 0 4px; font-size: 28px; }
+h2 { margin: 32px 0 8px; font-size: 21px; border-bottom: 1px solid var(--line);
+     padding-bottom: 4px; }
+.meta { color: var(--muted); margin: 0 0 12px; }
+.cards { display: grid; grid-template-columns: repeat(auto-fit, minmax(180px, 1fr));
+         gap: 12px; margin: 12px 0; }
+.card { border: 1px solid var(--line); border-radius: 8px; padding: 10px 14px; }
+.card .k { color: var(--muted); font-size: 13px; }
+.card .v { font-size: 24px; font-weight: 600; }
+.card .d { font-size: 13px; color: var(--muted); }
+table { border-collapse: collapse; width: 100%; margin: 8px 0 16px; font-size: 14px; }
+th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line);
+         vertical-align: top; }
+th { background: #f4f1ee; font-weight: 600; }
+td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+.chart { margin: 8px 0 16px; min-height: 240px; }
+.status-achieved { color: var(--good); font-weight: 600; }
+.status-on-track { color: #2d6a8f; font-weight: 600; }
+.status-at-risk { color: var(--warn); font-weight: 600; }
+.empty { color: var(--muted); font-style: italic; }
+footer { margin-top: 40px; color: var(--muted); font-size: 13px; }
+@media print { .chart { break-inside: avoid; } }
+"""
+
+
+def esc(value: object) -> str:
+    """Text for HTML: escaped, None/NaN as an empty string."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    return html.escape(str(value), quote=True)
+
+
+def _num(value: Any, digits: int = 1, suffix: str = "", signed: bool = False) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    return f"{value:{'+' if signed else ''}.{digits}f}{suffix}"
+
+
+def _chart(fig: go.Figure | None, div_id: str, empty: str) -> str:
+    if fig is None:
+        return f'<p class="empty">{esc(empty)}</p>'
+    body = fig.to_html(full_html=False, include_plotlyjs=False, config=_PLOT_CONFIG,
+                       div_id=div_id, default_height=f"{fig.layout.height or 380}px")
+    return f'<div class="chart">{body}</div>'
+
+
+def _table(headers: Iterable[str], rows: Iterable[Iterable[object]],
+           numeric: Iterable[int] = ()) -> str:
+    right = set(numeric)
+    head = "".join(
+        f'<th{" class=n" if i in right else ""}>{esc(h)}</th>' for i, h in enumerate(headers)
+    )
+    body = "".join(
+        "<tr>" + "".join(
+            f'<td{" class=n" if i in right else ""}>{cell}</td>' for i, cell in enumerate(row)
+        ) + "</tr>"
+        for row in rows
+    )
+    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+def _card(key: str, value: str, detail: str = "") -> str:
+    extra = f'<div class="d">{esc(detail)}</div>' if detail else ""
+    return (f'<div class="card"><div class="k">{esc(key)}</div>'
+            f'<div class="v">{esc(value)}</div>{extra}</div>')
+
+
+def _overview(report: dict[str, Any]) -> str:
+    info = report["period"]
+    weeks = report["weekly"]
+    if not weeks:
+        return '<p class="empty">No training logged in this period.</p>'
+    met = sum(1 for week in weeks if week["met"])
+    freq = report["frequency"]
+    target = f"{info['target_min']}-{info['target_max']}"
+    lifts = report["exercises"].values()
+    moving = [lift["trend_pct_per_week"] for lift in lifts
+              if lift["trend_pct_per_week"] is not None]
+    median = float(pd.Series(moving).median()) if moving else None
+    cards = [
+        _card("Sessions", str(report["sessions"]),
+              f"{report['sessions'] / len(weeks):.1f} per week over {len(weeks)} weeks"),
+        _card("Weeks on target", f"{met} of {len(weeks)}", f"target {target} sessions"),
+        _card("Weekly streak", f"{freq['current_streak_weeks']} wk",
+              f"best {freq['best_streak_weeks']} wk"),
+        _card("e1RM trend (median lift)", _num(median, 1, " %/wk", signed=True),
+              "last 8 weeks"),
+    ]
+    out = [f'<div class="cards">{"".join(cards)}</div>']
+    if report["suggestions"]:
+        items = "".join(f"<li>{esc(item['message'])}</li>" for item in report["suggestions"])
+        out.append(f"<h3>Next session</h3><ul>{items}</ul>")
+    if report["programme"]:
+        programme = report["programme"]
+        out.append(
+            f"<p>Programme: <b>{esc(programme['name'])}</b> — "
+            f"{esc(_num(programme['adherence_pct'], 0, ' %'))} of prescribed sets done over "
+            f"{esc(programme['sessions'])} sessions.</p>"
+        )
+    return "".join(out)
+
+
+def _lift_rows(report: dict[str, Any], unit: str) -> list[list[str]]:
+    rows = []
+    for lift in sorted(report["exercises"].values(), key=lambda x: -x["sessions"]):
+        low, high = lift["trend_ci"]
+        trend = ("–" if lift["trend_pct_per_week"] is None else
+                 f"{lift['trend_pct_per_week']:+.1f} ({_num(low, 1, signed=True)} to "
+                 f"{_num(high, 1, signed=True)})")
+        rows.append([
+            esc(lift["name"]), esc(lift["sessions"]),
+            esc(f"{_num(lift['best_e1rm'])} {unit}"), esc(trend), esc(lift["pr_count"]),
+            esc(lift["last_pr_date"] or "–"), "plateau" if lift["plateau"] else "",
+        ])
+    return rows
+
+
+def _milestone_rows(windows: pd.DataFrame) -> list[list[str]]:
+    rows = []
+    for row in windows.itertuples(index=False):
+        status = str(row.status)
+        css = "status-" + status.replace(" ", "-")
+        on_target = f"{row.weeks_met} of {row.weeks_elapsed}" if row.weeks_elapsed else "–"
+        rows.append([
+            esc(f"Weeks {row.first_week}-{row.last_week}"), esc(row.label),
+            f'<span class="{esc(css)}">{esc(status)}</span>', esc(on_target),
+            esc(_num(row.adherence_pct, 0, " %")),
+        ])
+    return rows
+
+
+def build_html_report(con: duckdb.DuckDBPyConnection, filters: Filters,
+                      generated_at: datetime | None = None) -> str:
+    """The athlete's report for ``filters`` as one self-contained HTML document."""
+    when = (generated_at or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
+    if not _has_sets(con, filters):
+        return _document(_athlete_name(con, filters), filters, filters.start, filters.end,
+                         when, [("overview", "Overview",
+                                 '<p class="empty">No training logged in this period.</p>')])
+    with materialised(con, filters):  # one pass over the sets for every query below
+        report = build_report(con, filters)
+        bests = strength.session_bests(con, filters)
+        trends = strength.trends(con, filters)
+        prs = strength.personal_records(con, filters)
+        weeks = volume.volume_by_week(con, filters)
+        hard = volume.hard_sets_by_muscle(con, filters)
+        sessions = frequency.sessions_per_week(con, filters)
+        windows = milestones.milestones(con, filters)
+        bounds = period(con, filters)
+    unit = filters.unit
+    name = report["athlete"]["name"]
+    info = report["period"]
+    lifts = trends.sort_values(["sessions", "best_e1rm"], ascending=False)["exercise_id"]
+    now_week = None
+    start = windows["programme_start"].iloc[0] if len(windows) else None
+    if start is not None and not pd.isna(start) and bounds is not None:
+        now_week = (bounds[1] - pd.Timestamp(start).date()).days / 7
+
+    sections = [
+        ("overview", "Overview", _overview(report) + _chart(
+            charts.sessions_per_week(sessions, target_min=filters.target_min,
+                                     target_max=filters.target_max),
+            "chart-sessions", "No sessions in this period.")),
+        ("strength", "Strength", _chart(
+            charts.e1rm_trend(bests, prs, exercises=list(lifts[:TREND_LIFTS]),
+                              formula=filters.formula),
+            "chart-e1rm", "No set in this period gives an e1RM yet.")
+         + _chart(charts.e1rm_change(trends), "chart-e1rm-change",
+                  "A trend needs at least 3 sessions of a lift.")
+         + (_table(["Lift", "Sessions", "Best e1RM", "Trend %/week (95 % CI)", "PRs",
+                    "Last PR", ""], _lift_rows(report, unit), numeric=(1, 2, 4))
+            if report["exercises"] else "")),
+        ("volume", "Volume", _chart(charts.weekly_tonnage(weeks), "chart-tonnage",
+                                    "No loaded working sets in this period.")
+         + _chart(charts.hard_sets_stacked(hard), "chart-hard-sets",
+                  "No hard sets on catalogued exercises in this period.")),
+        ("milestones", "Milestones", _chart(
+            charts.milestone_timeline(windows, now_week=now_week), "chart-milestones",
+            "No programme start yet.")
+         + _table(["Window", "Promise", "Status", "Weeks on target", "Adherence"],
+                  _milestone_rows(windows), numeric=(4,))),
+    ]
+    return _document(name, filters, info["start"], info["end"], when, sections)
+
+
+def _has_sets(con: duckdb.DuckDBPyConnection, filters: Filters) -> bool:
+    ((count,),) = con.execute(
+        "SELECT count(*) FROM sets WHERE athlete_id = $athlete AND performed_at >= $start "
+        "AND performed_at < $end", filters.params,
+    ).fetchall()
+    return bool(count)
+
+
+def _athlete_name(con: duckdb.DuckDBPyConnection, filters: Filters) -> str:
+    rows = con.execute("SELECT name FROM athletes WHERE athlete_id = ?",
+                       [filters.athlete_id]).fetchall()
+    if not rows:
+        raise ValueError(f"No athlete with id {filters.athlete_id}.")
+    return str(rows[0][0])
+
+
+def _document(name: str, filters: Filters, start: object, end: object, when: str,
+              sections: list[tuple[str, str, str]]) -> str:
+    formula = charts.formula_label(filters.formula)
+    nav = " · ".join(f'<a href="#{key}">{esc(title)}</a>' for key, title, _ in sections)
+    body = "".join(
+        f'<section id="{key}"><h2>{esc(title)}</h2>{content}</section>'
+        for key, title, content in sections
+    )
+    title = f"Backline report — {name}"
+    return f"""<!DOCTYPE html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{esc(title)}</title>
+<style>{_CSS}</style>
+<script type="text/javascript">{get_plotlyjs()}</script>
+</head>
+<body>
+<main>
+<header>
+<h1>{esc(title)}</h1>
+<p class="meta">{esc(start or '–')} to {esc(end or '–')} · loads in
+{esc(filters.unit)} · e1RM by {esc(formula)} · generated {esc(when)}</p>
+<nav>{nav}</nav>
+</header>
+{body}
+<footer>Made with Backline from the athlete's workout log. Estimated one-rep max (e1RM)
+from working sets of 1-10 reps; trends are robust (Theil-Sen) fits.</footer>
+</main>
+</body>
+</html>
+"""

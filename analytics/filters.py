@@ -124,6 +124,7 @@ def materialised(con: duckdb.DuckDBPyConnection, flt: Filters) -> Iterator[None]
         return
     history = dataclasses.replace(flt, start=None)
     name = f"backline_scope_{uuid.uuid4().hex}"
+    con.complete()  # a caller's half-read result would block the relation API below
     rows = con.sql(f"WITH {_FROM_SETS} SELECT * FROM scoped", params=history.params)
     con.register(name, rows.to_arrow_table())
     _materialised[id(con)] = (flt.athlete_id, history.params["end"], name)  # type: ignore[assignment]

@@ -136,3 +136,10 @@ def test_unknown_athlete_is_a_clear_error() -> None:
     store, _ = new_store()
     with pytest.raises(ValueError, match="No athlete with id 999"):
         build_report(store.cursor(), Filters(999))
+
+
+def test_a_half_read_result_on_the_cursor_does_not_block_the_report(athlete_store) -> None:
+    store, athlete = athlete_store
+    cur = store.cursor()
+    cur.execute("SELECT * FROM sets").fetchone()  # the caller stops after one row
+    assert build_report(cur, Filters(athlete))["sessions"] == 4

@@ -256,6 +256,7 @@ def register(con: duckdb.DuckDBPyConnection) -> None:
     would have to migrate whenever an exercise is added.
     """
     exercises = _catalog()[["id", "name", "pattern", "unilateral", "bodyweight", "timed"]]
+    con.complete()  # registering fails while a caller's result is still half-read
     con.register("catalog_exercises", exercises)
     con.register("catalog_muscles", _muscle_weights())
 

@@ -153,3 +153,27 @@ else:
 
 ui.download_csv(table, "backline-milestones.csv", label="Download milestones (CSV)",
                 key="dl-milestones")
+
+# -- static report (analytics.html_report): built only when the button is clicked -------------
+_report_store = ui.get_store()
+_slug = "".join(c if c.isalnum() else "-" for c in _report_store.athlete_name(flt.athlete_id)
+                or "").strip("-").lower() or "athlete"
+
+
+def _report_html() -> bytes:
+    from analytics.html_report import build_html_report
+
+    cur = _report_store.cursor()
+    try:
+        return build_html_report(cur, flt).encode("utf-8")
+    finally:
+        cur.close()
+
+
+st.download_button(
+    "Download report", _report_html, file_name=f"backline-report-{_slug}.html",
+    mime="text/html",
+    key="dl-report", on_click="ignore", icon=":material/description:",
+    help="This athlete's overview, strength, volume and milestones with their charts, as "
+    "one HTML file that opens offline in any browser.",
+)

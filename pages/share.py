@@ -42,7 +42,7 @@ if ui.viewer().shared:  # owner page: never part of a shared session
     st.stop()
 
 ui.page_header(
-    "Share with a coach",
+    "Share",
     "A read-only link to one athlete's dashboard: Overview, Strength, Volume, Consistency "
     "and Programme. No import, no deletion, no other athletes. Times are UTC.",
 )
@@ -153,7 +153,8 @@ else:
             left.markdown(
                 f"**{label_text}** · {ui.escape_md(row.athlete)} · created "
                 f"{_when(row.created_at)} · expires {_when(row.expires_at, 'never')} · "
-                f"{int(row.view_count)} views · `{row.link_id}`"
+                f"{int(row.view_count)} view{'' if int(row.view_count) == 1 else 's'} · "
+                f"`{row.link_id}`"
             )
             if right.button("Revoke", key=f"revoke-{row.link_id}", icon=":material/link_off:"):
                 sharing.revoke(store, row.token_hash)

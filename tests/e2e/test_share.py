@@ -289,3 +289,63 @@ def test_expired_and_tampered_links_show_the_neutral_message(  # type: ignore[no
         _assert_neutral(page, artifacts / f"share-05-{kind}.png")
     finally:
         context.close()
+
+
+# -- the static report, offline -------------------------------------------------------------
+REPORT_CHARTS = ("chart-sessions", "chart-e1rm", "chart-e1rm-change", "chart-tonnage",
+                 "chart-hard-sets", "chart-milestones")
+
+
+def test_html_report_opens_offline(browser, artifacts, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The exported file draws every chart with no network at all (all requests aborted)."""
+    from analytics.filters import Filters
+    from analytics.html_report import build_html_report
+
+    with Store(tmp_path / "report.duckdb") as store:
+        import_file(store, shifted_sample(date.today()), athlete=ATHLETE, unit="kg",
+                    file_name="alex.csv")
+        cur = store.cursor()
+        try:
+            document = build_html_report(cur, Filters(store.athlete_id(ATHLETE)))
+        finally:
+            cur.close()
+    path = tmp_path / "report.html"
+    path.write_text(document, encoding="utf-8")
+    requested: list[str] = []
+
+    def block(route) -> None:  # type: ignore[no-untyped-def]
+        if route.request.url.startswith("file://"):
+            route.continue_()
+        else:
+            requested.append(route.request.url)
+            route.abort()
+
+    context = browser.new_context(viewport={"width": 1200, "height": 900}, offline=True)
+    try:
+        context.route("**/*", block)
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto(path.as_uri())
+        page.wait_for_function(
+            f"document.querySelectorAll('.js-plotly-plot').length === {len(REPORT_CHARTS)}",
+            timeout=30_000,
+        )
+        drawn = page.evaluate(
+            """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(gd => ({
+                id: gd.id,
+                traces: gd.data.length,
+                points: gd.calcdata.reduce((n, trace) => n + trace.length, 0),
+                marks: gd.querySelectorAll('.point, .bars path, .scatterlayer path').length,
+                height: gd.getBoundingClientRect().height,
+            }))"""
+        )
+        page.screenshot(path=str(artifacts / "html-report.png"), full_page=True)
+    finally:
+        context.close()
+    assert not errors, errors
+    assert not requested, requested
+    assert [chart["id"] for chart in drawn] == list(REPORT_CHARTS)
+    for chart in drawn:
+        assert chart["traces"] >= 1 and chart["points"] >= 1, chart
+        assert chart["marks"] >= 1 and chart["height"] > 150, chart  # drawn as SVG

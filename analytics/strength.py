@@ -227,7 +227,8 @@ def trends(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
     all_dates = np.asarray(points["date"], dtype="datetime64[D]")
     rows = []
     starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.array([], int)
-    for begin, stop in zip(starts, [*starts[1:], len(ids)], strict=True):
+    stops = [*starts[1:], len(ids)] if len(ids) else []
+    for begin, stop in zip(starts, stops, strict=True):
         shown = np.asarray(points["shown"][begin:stop], dtype=bool)
         if not shown.any():
             continue

@@ -208,6 +208,14 @@ def test_no_sets_gives_empty_frames() -> None:
     assert set_e1rm(store.cursor(), Filters(athlete)).empty
 
 
+def test_a_date_range_before_any_set_gives_empty_trends() -> None:
+    # The filter names explicit dates, so the period exists, but no set lies in or before it.
+    store, athlete = new_store()
+    add_sets(store, athlete, sets_of("2025-01-06 18:00", RDL, 100, [5, 5, 5]))
+    early = Filters(athlete, start=date(2024, 1, 1), end=date(2024, 2, 1))
+    assert trends(store.cursor(), early).empty
+
+
 def test_personal_records_of_each_kind_against_whole_history() -> None:
     store, athlete = new_store()
     add_sets(

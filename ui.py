@@ -56,6 +56,7 @@ PENDING_ATHLETE_KEY = "_backline_select_athlete"
 PERIOD_KEY = "period"
 RANGE_KEY = "date_range"
 UNIT_KEY = "unit"
+UNIT_FOR_KEY = "_backline_unit_for"
 FORMULA_KEY = "formula"
 
 SAMPLE_DELETED_SETTING = "sample_deleted"
@@ -185,6 +186,23 @@ def _athletes(db: str, data_version: int) -> pd.DataFrame:
     return get_store().athletes()
 
 
+def athlete_unit(store: Store, athlete_id: int) -> str:
+    """The unit an athlete logs in: the one remembered for them, else their latest import's."""
+    return _athlete_unit(str(store.path), store.data_version, athlete_id)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def _athlete_unit(db: str, data_version: int, athlete_id: int) -> str:
+    del db, data_version  # cache-key only
+    found = get_store().query_one(
+        "SELECT coalesce(a.unit, (SELECT i.unit FROM imports i WHERE i.athlete_id = a.athlete_id"
+        " AND i.unit IN ('kg', 'lb') ORDER BY i.imported_at DESC, i.import_id DESC LIMIT 1))"
+        " FROM athletes a WHERE a.athlete_id = ?",
+        [athlete_id],
+    )
+    return found if found in ("kg", "lb") else "kg"
+
+
 def _default_athlete(frame: pd.DataFrame) -> int:
     """A real athlete with data beats the sample athlete; the sample beats an empty one."""
     ranked = frame.assign(
@@ -244,13 +262,14 @@ def render_sidebar(store: Store) -> Filters | None:
         end = pd.Timestamp(last).date()
         start = end - timedelta(days=int(PERIODS[period]) - 1)
 
-    unit_default = who.unit or (row["unit"].iloc[0] if isinstance(row["unit"].iloc[0], str)
-                                else "kg")
     if who.unit:
         unit = who.unit
     else:
-        if st.session_state.get(UNIT_KEY) not in ("kg", "lb"):
-            st.session_state[UNIT_KEY] = unit_default
+        # each athlete opens in their own unit; the toggle then changes the display only
+        if (st.session_state.get(UNIT_FOR_KEY) != athlete_id
+                or st.session_state.get(UNIT_KEY) not in ("kg", "lb")):
+            st.session_state[UNIT_KEY] = athlete_unit(store, int(athlete_id))
+            st.session_state[UNIT_FOR_KEY] = athlete_id
         unit = sidebar.radio("Units", ["kg", "lb"], key=UNIT_KEY, horizontal=True)
     if who.formula:
         formula = who.formula

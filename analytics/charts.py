@@ -80,9 +80,11 @@ def muscle_label(muscle: str) -> str:
 def _layout(fig: go.Figure, *, title: str, x_title: str | None = None,
             y_title: str | None = None, height: int = 380, legend: bool = True) -> go.Figure:
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16}},
+        # the title sits below the plotly toolbar, which a phone shows permanently
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16},
+               "yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 30}},
         height=height,
-        margin={"l": 8, "r": 8, "t": 72 if legend else 48, "b": 8},
+        margin={"l": 8, "r": 8, "t": 100 if legend else 72, "b": 8},
         legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0,
                 "xanchor": "left", "font": {"size": 11}},
         showlegend=legend,
@@ -252,10 +254,12 @@ def weekly_tonnage(weeks: pd.DataFrame) -> go.Figure | None:
             mode="lines+markers", line={"color": "#2d6a8f", "width": 2},
             hovertemplate="%{y} working sets<extra></extra>",
         ))
+    _layout(fig, title="Weekly tonnage (load × reps, working sets)")
+    fig.update_layout(yaxis={"title": {"text": f"tonnage ({unit})"}})
+    if "sets" in weeks:
         fig.update_layout(yaxis2={"title": {"text": "working sets"}, "overlaying": "y",
-                                  "side": "right", "showgrid": False, "rangemode": "tozero"})
-    _layout(fig, title="Weekly tonnage (load × reps, working sets)",
-            y_title=f"tonnage ({unit})")
+                                  "side": "right", "showgrid": False, "rangemode": "tozero",
+                                  "tickformat": "d"})
     fig.update_xaxes(tickformat="%d %b")
     return fig
 
@@ -284,9 +288,9 @@ def hard_sets_stacked(hard_sets: pd.DataFrame, *, posterior_only: bool = False,
         ))
     if not fig.data:
         return None
-    fig.update_layout(barmode="stack")
     _layout(fig, title="Hard sets per muscle per week", y_title="hard sets / week",
             height=420)
+    fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
     fig.update_xaxes(tickformat="%d %b")
     return fig
 
@@ -468,7 +472,7 @@ def milestone_timeline(windows: pd.DataFrame, *, now_week: float | None = None,
         fig.add_trace(go.Bar(
             x=[row.last_week - row.first_week + 1], base=[row.first_week - 1], y=[name],
             orientation="h", marker={"color": STATUS_COLOURS.get(status, MUTED)},
-            name=status, text=[f"{status}{note}"], textposition="inside",
+            name=status, text=[f"{status}{note}"], textposition="inside", textangle=0,
             insidetextanchor="middle", textfont={"color": "white"}, showlegend=False,
             hovertemplate=f"{name}<br>{status}: {detail}<extra></extra>",
         ))
@@ -477,11 +481,13 @@ def milestone_timeline(windows: pd.DataFrame, *, now_week: float | None = None,
         shown = min(max(now_week, 0.0), top + 0.5)
         fig.add_vline(x=shown, line={"color": "#1f1a17", "width": 2, "dash": "dot"},
                       annotation_text=f"now: week {math.floor(now_week) + 1}",
-                      annotation_position="top")
+                      annotation_position="top left" if shown > top / 2 else "top right")
     _layout(fig, title="Milestones (programme weeks)", x_title="weeks since the programme "
             "start", height=110 + 62 * len(windows), legend=False)
     fig.update_yaxes(autorange="reversed", showgrid=False)
     fig.update_xaxes(range=[0, top + 0.5], dtick=2)
+    # on a narrow screen a label that does not fit is hidden (the table below has it)
+    fig.update_layout(uniformtext={"minsize": 10, "mode": "hide"})
     return fig
 
 

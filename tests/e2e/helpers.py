@@ -1,0 +1,204 @@
+"""Driving the real dashboard in Chromium: server, browser, waits, chart checks, screenshots.
+
+Shared by the browser tests (``tests/e2e``) and ``benchmarks/bench_dashboard.py`` so both
+measure the same thing the same way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
+SERVER_START_TIMEOUT = 60.0
+WAIT_MS = 30_000
+
+# -- server ---------------------------------------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return False
+
+
+@contextlib.contextmanager
+def streamlit_server(db_dir: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+    """Run ``streamlit run app.py`` with its store in ``db_dir``; yield the base URL.
+
+    Waits for ``/_stcore/health``; the server runs in its own process group, which is
+    terminated (then killed) on exit. Its log is ``db_dir/streamlit.log``.
+    """
+    port = free_port()
+    env = {**os.environ, "BACKLINE_DB": str(db_dir / "backline.duckdb")}
+    env.pop("BACKLINE_OWNER_PASSWORD", None)
+    env.update(extra_env or {})
+    log_path = db_dir / "streamlit.log"
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            [
+                sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+                "--server.port", str(port), "--server.address", "127.0.0.1",
+                "--server.headless", "true", "--server.fileWatcherType", "none",
+                "--browser.gatherUsageStats", "false",
+            ],
+            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + SERVER_START_TIMEOUT
+            while not _healthy(url):
+                if process.poll() is not None or time.monotonic() > deadline:
+                    raise RuntimeError(
+                        f"streamlit did not become healthy on {url}:\n"
+                        + log_path.read_text(errors="replace")[-4000:]
+                    )
+                time.sleep(0.2)
+            yield url
+        finally:
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(process.pid, signal.SIGTERM)
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                with contextlib.suppress(ProcessLookupError):
+                    os.killpg(process.pid, signal.SIGKILL)
+                process.wait(timeout=10)
+
+
+def launch_chromium(playwright: Any) -> Any:
+    """Debian's Chromium through Playwright (its own browser download is not used)."""
+    return playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+
+
+# -- waiting for Streamlit and plotly ------------------------------------------------------------
+
+# Marks plotly drew in a chart's plot area: bar/line/marker paths with a real outline, and
+# heatmap images. (Axis lines and gridlines are outside the traces, so they never count.)
+MARKS_JS = """
+const pointCount = (v) => {
+    if (!v) return 0;
+    if (typeof v.length === 'number') return v.length;
+    // plotly.py sends numpy columns as typed arrays: {dtype: 'f8', bdata: base64, shape}
+    if (v.bdata) return Math.floor(atob(v.bdata).length / (parseInt(v.dtype.slice(1)) || 1));
+    return 0;
+};
+const drawnPath = (d) => (d || '').length > 4 && !/^M0,0Z?$/.test(d);
+const drawnMarks = (el) => Array.from(el.querySelectorAll(
+        '.cartesianlayer .trace path, .cartesianlayer .trace image, '
+        + '.cartesianlayer .hm image'))
+    .filter(n => n.tagName.toLowerCase() === 'image' || drawnPath(n.getAttribute('d')))
+    .length;
+"""
+
+# Every plotly chart on the page, what it holds and what it drew.
+CHARTS_JS = """
+() => { """ + MARKS_JS + """
+  return Array.from(document.querySelectorAll('.js-plotly-plot')).map(el => {
+    const traces = el.data || [];
+    const layoutTitle = el.layout && el.layout.title;
+    return {
+        title: (layoutTitle && (layoutTitle.text || layoutTitle)) || '',
+        traces: traces.length,
+        points: traces.map(t => pointCount(t.x)),
+        maxPoints: Math.max(0, ...traces.map(t => pointCount(t.x))),
+        marks: drawnMarks(el),
+        width: el.getBoundingClientRect().width,
+        height: el.getBoundingClientRect().height,
+    };
+}); }
+"""
+
+IDLE_JS = """
+() => {
+    const status = document.querySelector('[data-testid="stStatusWidget"]');
+    const running = status && /running/i.test(status.innerText || '');
+    const stale = document.querySelectorAll('[data-stale="true"]').length;
+    return !running && stale === 0 && document.querySelector('[data-testid="stMain"]') !== null;
+}
+"""
+
+
+def wait_idle(page: Any, timeout_ms: int = WAIT_MS) -> None:
+    """Until the script run has finished and no element is stale (greyed out)."""
+    page.wait_for_timeout(150)
+    page.wait_for_function(IDLE_JS, timeout=timeout_ms, polling=100)
+
+
+def wait_for_title(page: Any, title: str, timeout_ms: int = WAIT_MS) -> None:
+    page.wait_for_function(
+        """(title) => Array.from(document.querySelectorAll('[data-testid="stMain"] h1'))
+                     .some(h => h.innerText.trim() === title)""",
+        arg=title, timeout=timeout_ms, polling=50,
+    )
+
+
+def wait_for_charts(page: Any, count: int, timeout_ms: int = WAIT_MS) -> None:
+    """Until ``count`` plotly charts exist and every one has drawn marks."""
+    page.wait_for_function(
+        """(count) => { """ + MARKS_JS + """
+            const plots = Array.from(document.querySelectorAll('.js-plotly-plot'));
+            return plots.length >= count && plots.every(el =>
+                (el.data || []).some(t => pointCount(t.x) > 0) && drawnMarks(el) > 0);
+        }""",
+        arg=count, timeout=timeout_ms, polling=50,
+    )
+
+
+def charts(page: Any) -> list[dict[str, Any]]:
+    return list(page.evaluate(CHARTS_JS))
+
+
+def open_page(page: Any, title: str) -> None:
+    """Click a page in the sidebar navigation and wait until it has rendered."""
+    page.locator('[data-testid="stSidebarNav"] a', has_text=title).first.click()
+    wait_for_title(page, title)
+    wait_idle(page)
+
+
+def full_screenshot(page: Any, path: Path) -> None:
+    """A screenshot of the whole page.
+
+    Streamlit scrolls inside its main container, so Playwright's ``full_page`` sees only
+    the viewport; the viewport is stretched to the content height for the shot.
+    """
+    size = page.viewport_size
+    height = page.evaluate(
+        """() => Math.max(
+            document.querySelector('[data-testid="stMain"]')?.scrollHeight || 0,
+            document.querySelector('[data-testid="stSidebarContent"]')?.scrollHeight || 0,
+            window.innerHeight)"""
+    )
+    page.set_viewport_size({"width": size["width"], "height": int(height) + 40})
+    page.wait_for_timeout(400)  # plotly relayouts on resize
+    path.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size(size)

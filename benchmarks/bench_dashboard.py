@@ -1,0 +1,197 @@
+"""How fast does the dashboard feel in a real browser?
+
+Starts ``streamlit run app.py`` on a fresh store and drives headless Debian Chromium
+(Playwright) against it. Times are taken in the page (``performance.now()``), from
+navigation start / the click to the moment every chart on the page has drawn its data:
+
+* **first load, cold** — the first visit to a fresh server: opens the store, loads the
+  sample athlete, fills every cache, draws Overview;
+* **first load, warm** — a new browser session on the running server (median of runs);
+* **kg/lb switch** — clicking the sidebar unit toggle until the charts are redrawn in the
+  other unit, on Strength and on Volume (median of runs, alternating kg/lb);
+* **period switch** — "All time" -> "Last 8 weeks" and back on Volume (median).
+
+    python benchmarks/bench_dashboard.py [--runs 7] [--sets 0]
+
+``--sets N`` (N > 0) benchmarks an athlete with N generated sets (the report benchmark's
+deterministic log) instead of the sample athlete.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.e2e.helpers import (  # noqa: E402
+    CHROMIUM,
+    IDLE_JS,
+    MARKS_JS,
+    launch_chromium,
+    streamlit_server,
+    wait_for_title,
+)
+
+# Resolves (in the page) when `count` charts have drawn data and the run is idle; returns
+# the page time at that moment.
+DRAWN_JS = """(count) => { """ + MARKS_JS + """
+    const idle = (""" + IDLE_JS + """)();
+    const plots = Array.from(document.querySelectorAll('.js-plotly-plot'));
+    const drawn = plots.length >= count && plots.every(el =>
+        (el.data || []).some(t => pointCount(t.x) > 0) && drawnMarks(el) > 0);
+    return idle && drawn ? performance.now() : false;
+}"""
+
+# Resolves when the first chart's y axis (or x axis for horizontal charts) names `unit`.
+UNIT_DRAWN_JS = """([unit, count]) => { """ + MARKS_JS + """
+    const plots = Array.from(document.querySelectorAll('.js-plotly-plot'));
+    if (plots.length < count) return false;
+    const titled = plots.some(el => el.layout && JSON.stringify(
+        [el.layout.yaxis && el.layout.yaxis.title, el.layout.xaxis && el.layout.xaxis.title])
+        .includes(`(${unit})`));
+    const stale = document.querySelectorAll('[data-stale="true"]').length > 0;
+    const drawn = plots.every(el => drawnMarks(el) > 0);
+    return titled && drawn && !stale ? performance.now() : false;
+}"""
+
+CHARTS = {"Overview": 1, "Strength": 2, "Volume": 4}
+
+
+def _seed(db_dir: Path, sets: int) -> None:
+    """A store holding one athlete with ``sets`` generated sets (no sample athlete)."""
+    from analytics.store import Store
+    from benchmarks.bench_report import generate  # the report benchmark's log
+    from ui import SAMPLE_DELETED_SETTING
+
+    with Store(db_dir / "backline.duckdb") as store:
+        store.set_setting(SAMPLE_DELETED_SETTING, "1")
+        athlete = store.athlete_id("Benchmark athlete", create=True)
+        generate(store, athlete, sets)
+
+
+def _click_time(page, click: Callable[[], None], wait_js: str, arg: object) -> float:  # type: ignore[no-untyped-def]
+    """ms from just before ``click`` to ``wait_js`` resolving (both on the page clock)."""
+    started = page.evaluate("performance.now()")
+    click()
+    done = page.wait_for_function(wait_js, arg=arg, polling="raf", timeout=60_000)
+    return float(done.json_value()) - float(started)
+
+
+def _first_load(browser, url: str) -> float:  # type: ignore[no-untyped-def]
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(url)
+        done = page.wait_for_function(DRAWN_JS, arg=CHARTS["Overview"], polling="raf",
+                                      timeout=120_000)
+        return float(done.json_value())  # performance.now() counts from navigation start
+    finally:
+        context.close()
+
+
+def _open(page, title: str) -> None:  # type: ignore[no-untyped-def]
+    page.locator('[data-testid="stSidebarNav"] a', has_text=title).first.click()
+    wait_for_title(page, title)
+    page.wait_for_function(DRAWN_JS, arg=CHARTS[title], polling="raf", timeout=60_000)
+
+
+def _unit_switches(page, title: str, runs: int) -> list[float]:  # type: ignore[no-untyped-def]
+    _open(page, title)
+    units = page.locator('[data-testid="stSidebar"] [data-testid="stRadio"]')
+    current = page.evaluate(
+        """() => document.querySelector('[data-testid="stSidebar"] [data-testid="stRadio"] '
+                                        + 'input:checked')?.closest('label')?.innerText.trim()"""
+    )
+    times = []
+    for _ in range(runs):
+        target = "lb" if current == "kg" else "kg"
+        times.append(_click_time(
+            page, lambda t=target: units.get_by_text(t, exact=True).click(), UNIT_DRAWN_JS,
+            [target, CHARTS[title]],
+        ))
+        current = target
+    return times
+
+
+def _period_switches(page, runs: int) -> list[float]:  # type: ignore[no-untyped-def]
+    _open(page, "Volume")
+    times = []
+    for n in range(runs):
+        option = "Last 8 weeks" if n % 2 == 0 else "All time"
+
+        def choose(option: str = option) -> None:
+            box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]',
+                               has_text="Period")
+            box.locator("input").click()
+            page.get_by_role("option", name=option, exact=True).click()
+
+        before = page.evaluate("() => { " + MARKS_JS + " return pointCount("
+                               "document.querySelector('.js-plotly-plot').data[0].x); }")
+        times.append(_click_time(page, choose, """([count, before]) => { """ + MARKS_JS + """
+            const plots = Array.from(document.querySelectorAll('.js-plotly-plot'));
+            const changed = plots.length >= count
+                && pointCount(plots[0].data[0].x) !== before
+                && plots.every(el => drawnMarks(el) > 0)
+                && !document.querySelector('[data-stale="true"]');
+            return changed ? performance.now() : false;
+        }""", [CHARTS["Volume"], before]))
+    return times
+
+
+def _row(name: str, values: list[float]) -> str:
+    if len(values) == 1:
+        return f"| {name:<34} | {values[0]:>9.0f} | {'':>9} | {'':>9} | {1:>4} |"
+    return (f"| {name:<34} | {statistics.median(values):>9.0f} | {min(values):>9.0f} | "
+            f"{max(values):>9.0f} | {len(values):>4} |")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=7, help="repetitions per measurement")
+    parser.add_argument("--sets", type=int, default=0,
+                        help="benchmark an athlete with this many generated sets")
+    args = parser.parse_args(argv)
+    if not CHROMIUM.exists():
+        print(f"{CHROMIUM} is missing: install Debian's chromium package.", file=sys.stderr)
+        return 2
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory(prefix="backline-bench-") as tmp:
+        db_dir = Path(tmp)
+        if args.sets > 0:
+            _seed(db_dir, args.sets)
+        with streamlit_server(db_dir) as url, sync_playwright() as playwright:
+            browser = launch_chromium(playwright)
+            try:
+                cold = [_first_load(browser, url)]
+                warm = [_first_load(browser, url) for _ in range(args.runs)]
+                context = browser.new_context(viewport={"width": 1280, "height": 900})
+                page = context.new_page()
+                page.goto(url)
+                page.wait_for_function(DRAWN_JS, arg=1, polling="raf", timeout=60_000)
+                strength = _unit_switches(page, "Strength", args.runs)
+                volume = _unit_switches(page, "Volume", args.runs)
+                periods = _period_switches(page, args.runs)
+                context.close()
+            finally:
+                browser.close()
+    data = f"{args.sets:,} generated sets" if args.sets > 0 else "the sample athlete"
+    print(f"Backline dashboard in headless Chromium, {data} (times in ms)\n")
+    print(f"| {'measurement':<34} | {'median':>9} | {'best':>9} | {'worst':>9} | {'runs':>4} |")
+    print(f"|{'-' * 36}|{'-' * 11}|{'-' * 11}|{'-' * 11}|{'-' * 6}|")
+    print(_row("Overview first load, cold server", cold))
+    print(_row("Overview first load, new session", warm))
+    print(_row("kg/lb switch, Strength (2 charts)", strength))
+    print(_row("kg/lb switch, Volume (4 charts)", volume))
+    print(_row("period switch, Volume", periods))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -4,9 +4,19 @@ Parsing, unit conversion, set typing and validation all happen in DuckDB over th
 file at once (no Python loop per row), which keeps a million-row import within a small
 factor of DuckDB's own CSV read. Every record leaves this step with exactly one outcome:
 a canonical row, a skip reason, or a reject reason naming the column.
+
+Two statements, so the expensive one stays a plain parallel scan:
+
+1. :func:`staging_sql` parses and judges every record. It has no window function, so
+   DuckDB reads the file on all cores; the table it fills keeps file order (insertion
+   order is preserved), which makes ``rowid`` the record's position among parsed rows.
+2. :func:`numbered_sql` numbers the sets of each exercise in a session in file order and
+   derives the natural key (``row_hash``) — run inside the write, over valid rows only.
 """
 
 from __future__ import annotations
+
+import duckdb
 
 from .formats import FormatPlan
 
@@ -34,6 +44,11 @@ QUOTE_MACRO = (
 MAX_WEIGHT_KG = 1000.0
 MAX_REPS = 1000
 EARLIEST_YEAR = 1950
+#: A session: its start time plus the workout name (stable across re-exports).
+SESSION_ID = (
+    "strftime(performed_at, '%Y-%m-%dT%H:%M:%S') || coalesce(' ' || workout_name, '')"
+)
+MAX_NAME_LENGTH = 200  # exercise names; longer ones are pasted text, not a lift
 
 
 def sql_string(value: str) -> str:
@@ -52,9 +67,12 @@ def staging_sql(
     csv_path: str,
     delimiter: str,
     caller_unit: str | None,
-    athlete_id: int,
 ) -> str:
-    """SELECT producing one row per CSV record with canonical values and its outcome."""
+    """SELECT producing, in file order, one row per CSV record: canonical values, outcome.
+
+    Only what later steps use is kept (the text of a rejected record is read back from the
+    file by line number), so the staged table stays small next to the file.
+    """
     names = {column: f"c{i}" for i, column in reversed(list(enumerate(header)))}
     decimal_comma = delimiter == ";"
 
@@ -64,188 +82,286 @@ def staging_sql(
             return "NULL::VARCHAR"
         return f"nullif(trim({names[column]}), '')"
 
-    def num(field: str) -> str:
-        value = txt(field)
+    def number(value: str) -> str:
         if decimal_comma:
             value = f"replace({value}, ',', '.')"
         return f"TRY_CAST({value} AS DOUBLE)"
 
-    def duration(field: str) -> str:
+    def clock_parts(value: str) -> str:
+        """`1h 5m`, `38min`, `45s` split into hours/minutes/seconds text (one regex).
+
+        Evaluated only for values that are neither plain numbers, clock times nor a
+        number with one unit (Strong's `38min`), so the regex runs for few cells.
+        """
+        return (
+            f"CASE WHEN {number(value)} IS NULL AND NOT contains({value}, ':') "
+            f"AND {one_unit(value)} IS NULL THEN "
+            f"regexp_extract(lower({value}), "
+            r"'^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*(?:(\d+)\s*s)?\s*$', "
+            "['h', 'm', 's']) END"
+        )
+
+    def one_unit(value: str) -> str:
+        """Seconds for digits followed directly by one unit: `38min`, `29m`, `45s`, `2h`."""
+        unit = f"ltrim(lower({value}), '0123456789')"
+        digits = f"TRY_CAST(left({value}, length({value}) - length({unit})) AS DOUBLE)"
+        return (
+            f"CASE WHEN length({unit}) < length({value}) THEN CASE {unit} "
+            f"WHEN 'min' THEN {digits} * 60 WHEN 'm' THEN {digits} * 60 "
+            f"WHEN 's' THEN {digits} WHEN 'h' THEN {digits} * 3600 END END"
+        )
+
+    def duration(value: str, parts: str) -> str:
         """Seconds from `90`, `1:30`, `0:01:30`, `38min`, `29m`, `1h 5m` or `45s`."""
-        value = txt(field)
-        parts = f"string_split({value}, ':')"
+        split = f"string_split({value}, ':')"
         clock = (
-            f"CASE WHEN regexp_full_match({value}, '\\d+:\\d{{1,2}}:\\d{{1,2}}') THEN "
-            f"TRY_CAST({parts}[1] AS DOUBLE) * 3600 + TRY_CAST({parts}[2] AS DOUBLE) * 60"
-            f" + TRY_CAST({parts}[3] AS DOUBLE) "
+            f"CASE WHEN NOT contains({value}, ':') THEN NULL "
+            f"WHEN regexp_full_match({value}, '\\d+:\\d{{1,2}}:\\d{{1,2}}') THEN "
+            f"TRY_CAST({split}[1] AS DOUBLE) * 3600 + TRY_CAST({split}[2] AS DOUBLE) * 60"
+            f" + TRY_CAST({split}[3] AS DOUBLE) "
             f"WHEN regexp_full_match({value}, '\\d+:\\d{{1,2}}') THEN "
-            f"TRY_CAST({parts}[1] AS DOUBLE) * 60 + TRY_CAST({parts}[2] AS DOUBLE) END"
+            f"TRY_CAST({split}[1] AS DOUBLE) * 60 + TRY_CAST({split}[2] AS DOUBLE) END"
         )
 
-        def unit(pattern: str) -> str:
-            return f"coalesce(TRY_CAST(regexp_extract({value}, '{pattern}', 1) AS DOUBLE), 0)"
+        def part(name: str) -> str:
+            return f"coalesce(TRY_CAST(nullif({parts}.{name}, '') AS DOUBLE), 0)"
 
-        hours, minutes, seconds = (unit(r"(\d+)\s*" + u) for u in ("h", "m", "s"))
         words = (
-            f"CASE WHEN regexp_full_match(lower({value}),"
-            r" '\s*(\d+\s*h)?\s*(\d+\s*m(in)?)?\s*(\d+\s*s)?\s*') THEN "
-            f"{hours} * 3600 + {minutes} * 60 + {seconds} END"
+            f"CASE WHEN {parts}.h || {parts}.m || {parts}.s <> '' THEN "
+            f"{part('h')} * 3600 + {part('m')} * 60 + {part('s')} END"
         )
-        plain = num(field)
-        return f"coalesce({plain}, {clock}, {words})"
+        return f"coalesce({number(value)}, {clock}, {one_unit(value)}, {words})"
 
     if plan.weight_unit is not None:
         weight_factor = repr(WEIGHT_UNITS[plan.weight_unit])
-        unit_raw = "NULL::VARCHAR"
     else:
         fallback = repr(WEIGHT_UNITS[caller_unit]) if caller_unit else "NULL"
-        unit_raw = txt("unit")
-        weight_factor = f"coalesce({_case_map(unit_raw, WEIGHT_UNITS)}, " \
-            f"CASE WHEN {unit_raw} IS NULL THEN {fallback} END)"
+        weight_factor = f"coalesce({_case_map('unit_raw', WEIGHT_UNITS)}, " \
+            f"CASE WHEN unit_raw IS NULL THEN {fallback} END)"
     if "distance_unit" in plan.columns:
-        distance_factor = _case_map(txt("distance_unit"), DISTANCE_UNITS)
-        distance_unit_raw = txt("distance_unit")
+        distance_factor = _case_map("distance_unit_raw", DISTANCE_UNITS)
     else:
         distance_factor = repr(DISTANCE_UNITS[plan.distance_unit or "m"])
-        distance_unit_raw = "NULL::VARCHAR"
 
     formats = "[" + ", ".join(sql_string(f) for f in plan.date_formats) + "]"
-    type_token = f"lower(coalesce({txt('set_type')}, {txt('set')}))"
-    all_columns = ", ".join(names[c] for c in header) if header else "''"
-    raw_line = f"concat_ws({sql_string(delimiter)}, {all_columns})"
+    set_column = "set_type" if "set_type" in plan.columns else "set"
 
     def label(field: str) -> str:
         return sql_string(plan.columns.get(field, field))
 
+    def header_text(field: str) -> str:
+        """The header's own text for ``field`` (a repeated header row holds it)."""
+        column = plan.columns.get(field)
+        return sql_string(column.strip().lower()) if column else "NULL"
+
+    # Validation in order: the first failing check names the column and the reason.
+    checks = [
+        ("date_raw IS NULL", label("date"), "'date is empty'"),
+        ("performed_at IS NULL", label("date"), "'date ' || quote_text(date_raw) || "
+         "' is not a date Backline can read (expected e.g. 2025-03-05 18:12:00)'"),
+        (f"year(performed_at) < {EARLIEST_YEAR}", label("date"),
+         f"'date ' || quote_text(date_raw) || ' is before {EARLIEST_YEAR}; check the export'"),
+        ("performed_at > current_localtimestamp() + INTERVAL 1 DAY", label("date"),
+         "'date ' || quote_text(date_raw) || ' is in the future'"),
+        ("exercise_raw IS NULL", label("exercise"), "'exercise name is empty'"),
+        (f"length(exercise_raw) > {MAX_NAME_LENGTH}", label("exercise"),
+         "'exercise name ' || quote_text(exercise_raw) || ' is ' || length(exercise_raw) "
+         f"|| ' characters long (at most {MAX_NAME_LENGTH})'"),
+        ("set_type IS NULL", label(set_column), "'set type ' || quote_text(type_token) "
+         "|| ' is not one of working, warmup (W), drop (D), failure (F)'"),
+        ("weight_raw IS NOT NULL AND weight_value IS NULL", label("weight"),
+         "'weight ' || quote_text(weight_raw) || ' is not a number'"),
+        ("weight_value < 0", label("weight"), "'weight ' || weight_raw || ' is negative'"),
+        ("weight_value > 0 AND weight_factor IS NULL", label("unit"),
+         "CASE WHEN unit_raw IS NULL THEN 'weight unit is blank (expected kg or lb)' "
+         "ELSE 'weight unit ' || quote_text(unit_raw) || ' is not kg or lb' END"),
+        (f"weight_kg > {MAX_WEIGHT_KG}", label("weight"),
+         f"'weight ' || weight_raw || ' is implausible (over {MAX_WEIGHT_KG:g} kg)'"),
+        ("reps_raw IS NOT NULL AND (reps_value IS NULL OR reps_value <> floor(reps_value))",
+         label("reps"), "'reps ' || quote_text(reps_raw) || ' is not a whole number'"),
+        ("reps_value < 0", label("reps"), "'reps ' || reps_raw || ' is negative'"),
+        (f"reps_value > {MAX_REPS}", label("reps"),
+         f"'reps ' || reps_raw || ' is implausible (over {MAX_REPS})'"),
+        ("rpe_raw IS NOT NULL AND (rpe_value IS NULL OR rpe_value < 0 OR rpe_value > 10)",
+         label("rpe"), "'RPE ' || quote_text(rpe_raw) || ' is not a number from 1 to 10'"),
+        ("duration_raw IS NOT NULL AND (duration_value IS NULL OR duration_value < 0)",
+         label("duration_s"), "'duration ' || quote_text(duration_raw) "
+         "|| ' is not seconds, H:MM:SS or like 1h 5m'"),
+        ("distance_raw IS NOT NULL AND (distance_value IS NULL OR distance_value < 0)",
+         label("distance_m"),
+         "'distance ' || quote_text(distance_raw) || ' is not a positive number'"),
+        ("distance_value > 0 AND distance_factor IS NULL", label("distance_unit"),
+         "'distance unit ' || quote_text(coalesce(distance_unit_raw, '')) "
+         "|| ' is not m, km, mi, ft or yd'"),
+    ]
+    # The checks run once per row (a check number); the column and the message are only
+    # built for the rows that fail one.
+    failed_check = "CASE " + " ".join(
+        f"WHEN {condition} THEN {n}" for n, (condition, _, _) in enumerate(checks, 1)
+    ) + " END"
+    reject_column = "CASE failed_check " + " ".join(
+        f"WHEN {n} THEN {column}" for n, (_, column, _) in enumerate(checks, 1)
+    ) + " END"
+    reject_reason = "CASE failed_check " + " ".join(
+        f"WHEN {n} THEN {why}" for n, (_, _, why) in enumerate(checks, 1)
+    ) + " END"
+    skip_markers = ", ".join(sql_string(m) for m in SKIP_MARKERS)
+
     return f"""
     WITH src AS (
-        SELECT *, row_number() OVER () AS rn
-        FROM read_csv({sql_string(csv_path)}, header = true, delim = {sql_string(delimiter)},
-                      quote = '"', escape = '"', auto_detect = false, strict_mode = true,
-                      columns = {{{", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header)))}}},
-                      store_rejects = true, null_padding = false)
+        SELECT * FROM {read_csv_sql(header, csv_path, delimiter)}
     ),
     parsed AS (
-        SELECT rn,
+        SELECT
             {txt('date')} AS date_raw,
-            TRY_STRPTIME({txt('date')}, {formats}) AS performed_at,
             {txt('workout')} AS workout_name,
-            {duration('workout_duration')} AS workout_duration_s,
+            {txt('workout_duration')} AS workout_duration_raw,
             {txt('exercise')} AS exercise_raw,
-            {type_token} AS type_token,
+            lower(coalesce({txt('set_type')}, {txt('set')})) AS type_token,
             {txt('weight')} AS weight_raw,
-            {num('weight')} AS weight_value,
-            {unit_raw} AS unit_raw,
-            {weight_factor} AS weight_factor,
+            {txt('unit')} AS unit_raw,
             {txt('reps')} AS reps_raw,
-            {num('reps')} AS reps_value,
             {txt('rpe')} AS rpe_raw,
-            {num('rpe')} AS rpe_value,
             {txt('duration_s')} AS duration_raw,
-            {duration('duration_s')} AS duration_value,
             {txt('distance_m')} AS distance_raw,
-            {num('distance_m')} AS distance_value,
-            {distance_unit_raw} AS distance_unit_raw,
-            {distance_factor} AS distance_factor,
-            {txt('notes')} AS notes,
-            {raw_line} AS raw_line
+            {txt('distance_unit')} AS distance_unit_raw,
+            {txt('notes')} AS notes
         FROM src
+    ),
+    valued AS (
+        SELECT *,
+            TRY_STRPTIME(date_raw, {formats}) AS performed_at,
+            {clock_parts('workout_duration_raw')} AS workout_duration_parts,
+            {clock_parts('duration_raw')} AS duration_parts,
+            {number('weight_raw')} AS weight_value,
+            {weight_factor} AS weight_factor,
+            {number('reps_raw')} AS reps_value,
+            {number('rpe_raw')} AS rpe_value,
+            {number('distance_raw')} AS distance_value,
+            {distance_factor} AS distance_factor
+        FROM parsed
     ),
     typed AS (
         SELECT *,
+            {duration('workout_duration_raw', 'workout_duration_parts')} AS workout_duration_s,
+            {duration('duration_raw', 'duration_parts')} AS duration_value,
             CASE WHEN type_token IS NULL OR regexp_full_match(type_token, '\\d+') THEN 'working'
                  ELSE {_case_map('type_token', SET_TYPES)} END AS set_type,
             CASE WHEN weight_value = 0 THEN NULL ELSE weight_value * weight_factor END
-                AS weight_kg,
-            nullif(duration_value, 0) AS duration_s,
-            nullif(distance_value, 0) * distance_factor AS distance_m,
-            nullif(rpe_value, 0) AS rpe
-        FROM parsed
+                AS weight_kg
+        FROM valued
     ),
     judged AS (
         SELECT *,
             CASE
-              WHEN type_token IN ({", ".join(sql_string(m) for m in SKIP_MARKERS)})
-                THEN 'rest timer row'
+              WHEN type_token IN ({skip_markers}) THEN 'rest timer row'
               WHEN exercise_raw IS NULL AND date_raw IS NULL AND weight_raw IS NULL
                    AND reps_raw IS NULL THEN 'empty row'
+              WHEN lower(date_raw) = {header_text('date')}
+                   AND lower(exercise_raw) = {header_text('exercise')}
+                THEN 'repeated header row'
               WHEN (reps_raw IS NULL OR reps_value = 0)
                    AND (duration_raw IS NULL OR duration_value = 0)
                    AND (distance_raw IS NULL OR distance_value = 0)
                 THEN 'set not done (no reps, time or distance logged)'
             END AS skip_reason,
-            CASE
-              WHEN date_raw IS NULL THEN {label('date')}
-              WHEN performed_at IS NULL THEN {label('date')}
-              WHEN year(performed_at) < {EARLIEST_YEAR} THEN {label('date')}
-              WHEN performed_at > current_localtimestamp() + INTERVAL 1 DAY THEN {label('date')}
-              WHEN exercise_raw IS NULL THEN {label('exercise')}
-              WHEN set_type IS NULL THEN {label('set_type') if 'set_type' in plan.columns
-                                          else label('set')}
-              WHEN weight_raw IS NOT NULL AND weight_value IS NULL THEN {label('weight')}
-              WHEN weight_value < 0 THEN {label('weight')}
-              WHEN weight_value > 0 AND weight_factor IS NULL THEN {label('unit')}
-              WHEN weight_kg > {MAX_WEIGHT_KG} THEN {label('weight')}
-              WHEN reps_raw IS NOT NULL AND (reps_value IS NULL OR reps_value <> floor(reps_value))
-                THEN {label('reps')}
-              WHEN reps_value < 0 OR reps_value > {MAX_REPS} THEN {label('reps')}
-              WHEN rpe_raw IS NOT NULL AND (rpe_value IS NULL OR rpe_value < 0 OR rpe_value > 10)
-                THEN {label('rpe')}
-              WHEN duration_raw IS NOT NULL AND (duration_value IS NULL OR duration_value < 0)
-                THEN {label('duration_s')}
-              WHEN distance_raw IS NOT NULL AND (distance_value IS NULL OR distance_value < 0)
-                THEN {label('distance_m')}
-              WHEN distance_value > 0 AND distance_factor IS NULL THEN {label('distance_unit')}
-            END AS reject_column,
-            CASE
-              WHEN date_raw IS NULL THEN 'date is empty'
-              WHEN performed_at IS NULL THEN 'date ' || quote_text(date_raw)
-                || ' is not a date Backline can read (expected e.g. 2025-03-05 18:12:00)'
-              WHEN year(performed_at) < {EARLIEST_YEAR} THEN 'date ' || quote_text(date_raw)
-                || ' is before {EARLIEST_YEAR}; check the export'
-              WHEN performed_at > current_localtimestamp() + INTERVAL 1 DAY
-                THEN 'date ' || quote_text(date_raw) || ' is in the future'
-              WHEN exercise_raw IS NULL THEN 'exercise name is empty'
-              WHEN set_type IS NULL THEN 'set type ' || quote_text(type_token)
-                || ' is not one of working, warmup (W), drop (D), failure (F)'
-              WHEN weight_raw IS NOT NULL AND weight_value IS NULL THEN 'weight '
-                || quote_text(weight_raw) || ' is not a number'
-              WHEN weight_value < 0 THEN 'weight ' || weight_raw || ' is negative'
-              WHEN weight_value > 0 AND weight_factor IS NULL THEN CASE
-                WHEN unit_raw IS NULL THEN 'weight unit is blank (expected kg or lb)'
-                ELSE 'weight unit ' || quote_text(unit_raw) || ' is not kg or lb' END
-              WHEN weight_kg > {MAX_WEIGHT_KG} THEN 'weight ' || weight_raw
-                || ' is implausible (over {MAX_WEIGHT_KG:g} kg)'
-              WHEN reps_raw IS NOT NULL AND (reps_value IS NULL OR reps_value <> floor(reps_value))
-                THEN 'reps ' || quote_text(reps_raw) || ' is not a whole number'
-              WHEN reps_value < 0 THEN 'reps ' || reps_raw || ' is negative'
-              WHEN reps_value > {MAX_REPS} THEN 'reps ' || reps_raw
-                || ' is implausible (over {MAX_REPS})'
-              WHEN rpe_raw IS NOT NULL AND (rpe_value IS NULL OR rpe_value < 0 OR rpe_value > 10)
-                THEN 'RPE ' || quote_text(rpe_raw) || ' is not a number from 1 to 10'
-              WHEN duration_raw IS NOT NULL AND (duration_value IS NULL OR duration_value < 0)
-                THEN 'duration ' || quote_text(duration_raw)
-                || ' is not seconds, H:MM:SS or like 1h 5m'
-              WHEN distance_raw IS NOT NULL AND (distance_value IS NULL OR distance_value < 0)
-                THEN 'distance ' || quote_text(distance_raw) || ' is not a positive number'
-              WHEN distance_value > 0 AND distance_factor IS NULL THEN 'distance unit '
-                || quote_text(coalesce(distance_unit_raw, '')) || ' is not m, km, mi, ft or yd'
-            END AS reject_reason
+            {failed_check} AS failed_check
         FROM typed
-    ),
-    sessioned AS (
-        SELECT *,
-            strftime(performed_at, '%Y-%m-%dT%H:%M:%S')
-                || coalesce(' ' || workout_name, '') AS session_id
-        FROM judged
-    ),
-    indexed AS (
-        SELECT *, row_number() OVER (
-            PARTITION BY skip_reason IS NULL, session_id, lower(exercise_raw) ORDER BY rn
-        ) AS set_index
-        FROM sessioned
     )
-    SELECT *,
-        md5(concat_ws('|', {athlete_id}, session_id, lower(exercise_raw), set_index)) AS row_hash
-    FROM indexed
+    SELECT
+        performed_at,
+        workout_name, workout_duration_s, exercise_raw, set_type, weight_kg, reps_value,
+        nullif(rpe_value, 0) AS rpe,
+        nullif(duration_value, 0) AS duration_s,
+        nullif(distance_value, 0) * distance_factor AS distance_m,
+        notes, skip_reason,
+        {reject_column} AS reject_column,
+        {reject_reason} AS reject_reason
+    FROM judged
+    """
+
+
+def read_csv_sql(header: list[str], csv_path: str, delimiter: str, *,
+                 store_rejects: bool = True) -> str:
+    """DuckDB's reader over the prepared file: every column text, named c0, c1, ..."""
+    columns = ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header)))
+    rejects = "store_rejects = true" if store_rejects else "ignore_errors = true"
+    return (
+        f"read_csv({sql_string(csv_path)}, header = true, delim = {sql_string(delimiter)}, "
+        f"quote = '\"', escape = '\"', auto_detect = false, strict_mode = true, "
+        f"columns = {{{columns}}}, {rejects}, null_padding = false)"
+    )
+
+
+def date_formats_in_file_order(
+    con: duckdb.DuckDBPyConnection, plan: FormatPlan, header: list[str], csv_path: str,
+    delimiter: str, sample: int = 500,
+) -> tuple[str, ...]:
+    """``plan.date_formats`` with the layouts the file's first dates use tried first.
+
+    A date is parsed with the first layout that fits, and a failed try costs far more than
+    a successful one (Hevy's `15 Sep 2025, 07:48` used to fail seven layouts per row). The
+    built-in layouts never read one text as two different times (a test checks this), so
+    trying them in another order gives the same timestamps, only sooner.
+    """
+    formats = plan.date_formats
+    column = plan.columns.get("date")
+    if len(formats) < 2 or column is None:
+        return formats
+    position = header.index(column)
+    try:
+        counts = con.execute(
+            "SELECT [" + ", ".join(
+                f"count(TRY_STRPTIME(d, {sql_string(f)}))" for f in formats
+            ) + f"] FROM (SELECT nullif(trim(c{position}), '') AS d "
+            f"FROM {read_csv_sql(header, csv_path, delimiter, store_rejects=False)} "
+            f"LIMIT {int(sample)})"
+        ).fetchone()[0]
+    except duckdb.Error:
+        return formats  # the full read reports what is wrong with the file
+    order = sorted(range(len(formats)), key=lambda i: (-counts[i], i))
+    return tuple(formats[i] for i in order)
+
+
+def numbered_sql(athlete_id: int, *, dedupe: bool, batch: int = 0, batches: int = 1) -> str:
+    """Valid staged rows with their set number and natural key.
+
+    A set's number counts the sets of its exercise in its session in file order; rejected
+    rows keep their place, so fixing one in the app and re-importing slots it in without
+    renumbering the others. ``row_hash`` is the natural key re-imports are checked
+    against. ``dedupe`` keeps the first of rows whose keys collide (possible only when a
+    workout or exercise name holds the ``|`` the key joins its parts with).
+
+    ``batches`` > 1 numbers one share of the sessions (split by a hash of the numbering
+    group, so a group is never split): the window then holds a share of the rows, which
+    bounds an import's memory whatever the size of the file.
+
+    The numbering groups by the second a session started and its workout name, which is
+    exactly what ``session_id`` is made of; the id itself is built after the window so the
+    window does not have to carry it.
+    """
+    group = "date_trunc('second', performed_at), workout_name, lower(exercise_raw)"
+    share = f"AND hash({group}) % {int(batches)} = {int(batch)}" if batches > 1 else ""
+    key = f"md5(concat_ws('|', {int(athlete_id)}, session_id, lower(exercise_raw), set_index))"
+    numbered = f"""
+    SELECT *, {key} AS row_hash
+    FROM (
+        SELECT * EXCLUDE (valid), {SESSION_ID} AS session_id
+        FROM (
+            SELECT *, row_number() OVER (PARTITION BY {group} ORDER BY rn) AS set_index
+            FROM (
+                SELECT rowid AS rn, performed_at, workout_name, workout_duration_s,
+                       exercise_raw, set_type, weight_kg, reps_value, rpe, duration_s,
+                       distance_m, notes, reject_reason IS NULL AS valid
+                FROM staged WHERE skip_reason IS NULL {share}
+            )
+        )
+        WHERE valid
+    )
+    """
+    if not dedupe:
+        return numbered
+    return f"""
+    SELECT * FROM ({numbered})
+    QUALIFY row_number() OVER (PARTITION BY row_hash ORDER BY rn) = 1
     """

@@ -7,6 +7,7 @@ is one transaction, so a refused or interrupted import leaves the store as it wa
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import time
 from collections.abc import Callable, Mapping
@@ -20,8 +21,19 @@ from .. import catalog
 from ..store import Store
 from .errors import IngestError
 from .formats import FormatPlan, plan_for
-from .normalise import QUOTE_MACRO, staging_sql
-from .reader import CsvSource, open_source, record_start_lines
+from .normalise import (
+    QUOTE_MACRO,
+    date_formats_in_file_order,
+    numbered_sql,
+    staging_sql,
+)
+from .reader import CsvSource, LineIndex, open_source, shorten
+
+#: DuckDB's longest CSV row (its ``max_line_size`` default); longer rows are rejected.
+MAX_LINE_BYTES = 2_000_000
+
+#: Rows numbered and written per statement: bounds the memory an import needs.
+BATCH_ROWS = 250_000
 
 #: Called with (stage description, fraction done 0..1) as an import advances.
 Progress = Callable[[str, float], None]
@@ -52,12 +64,19 @@ def _noop(_stage: str, _fraction: float) -> None:
     return None
 
 
-def _resolve_unit(store: Store, athlete_id: int, plan: FormatPlan, unit: str | None,
+def _athlete_name(athlete: str) -> str:
+    name = (athlete or "").strip()
+    if not name:
+        raise IngestError("The athlete name is empty; say whose log this is.")
+    return name
+
+
+def _resolve_unit(store: Store, athlete: str, plan: FormatPlan, unit: str | None,
                   source: CsvSource) -> str | None:
     """The caller's unit, else the athlete's remembered one; required where the file is silent."""
     if unit is not None and unit not in ("kg", "lb"):
         raise IngestError(f"Unit must be 'kg' or 'lb', not {unit!r}.")
-    remembered = store.query_one("SELECT unit FROM athletes WHERE athlete_id = ?", [athlete_id])
+    remembered = store.query_one("SELECT unit FROM athletes WHERE name = ?", [athlete])
     chosen = unit or remembered
     if plan.needs_unit and chosen is None:
         raise IngestError(
@@ -67,23 +86,24 @@ def _resolve_unit(store: Store, athlete_id: int, plan: FormatPlan, unit: str | N
     return chosen
 
 
-def _reject_lines(cur: duckdb.DuckDBPyConnection, source: CsvSource) -> pd.DataFrame:
+def _reject_lines(
+    cur: duckdb.DuckDBPyConnection, source: CsvSource, lines: LineIndex | None
+) -> pd.DataFrame:
     """Records DuckDB's reader refused as malformed CSV (ragged rows, broken quotes)."""
     frame = cur.execute(
         """
         SELECT line AS record, min(line_byte_position) AS byte_position,
-               arg_min(error_type, column_idx) AS error_type,
-               arg_min(error_message, column_idx) AS detail,
-               arg_min(column_name, column_idx) AS column_ref, any_value(csv_line) AS raw
+               arg_min(error_type, coalesce(column_idx, -1)) AS error_type,
+               arg_min(error_message, coalesce(column_idx, -1)) AS detail,
+               arg_min(column_name, coalesce(column_idx, -1)) AS column_ref,
+               any_value(csv_line) AS raw
         FROM reject_errors GROUP BY line ORDER BY line
         """
     ).df()
     if frame.empty:
         return frame
-    with source.path.open("rb") as handle:
-        data = handle.read()
-    newline_positions = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
-    frame["line"] = np.searchsorted(newline_positions, frame["byte_position"].to_numpy()) + 1
+    assert lines is not None
+    frame["line"] = lines.lines_of(frame["byte_position"].to_numpy(dtype=np.int64))
     width = len(source.header)
     # Staged columns are named c0, c1, ... after their position in the header.
     frame["column_name"] = [
@@ -96,9 +116,10 @@ def _reject_lines(cur: duckdb.DuckDBPyConnection, source: CsvSource) -> pd.DataF
     return frame
 
 
-def _structural_message(kind: str, detail: str, width: int) -> str:
+def _structural_message(kind: object, detail: object, width: int) -> str:
     """Say what is wrong with a malformed CSV record in a person's words."""
-    found = detail.rsplit("Found:", 1)[-1].strip() if "Found:" in detail else "?"
+    detail = str(detail) if isinstance(detail, str) else ""
+    found = detail.rsplit("Found:", 1)[-1].strip().rstrip(".") if "Found:" in detail else "?"
     if kind == "MISSING COLUMNS":
         return f"row has {found} fields but the header has {width} (missing columns)"
     if kind == "TOO MANY COLUMNS":
@@ -107,47 +128,67 @@ def _structural_message(kind: str, detail: str, width: int) -> str:
         return "a quote is not closed, or a value has a stray quote"
     if kind == "INVALID ENCODING":
         return "the row is not valid text in the file's encoding"
-    return f"malformed CSV row ({detail})"
+    if kind == "LINE SIZE OVER MAXIMUM":
+        size = detail.rsplit("Actual Size:", 1)[-1].split("bytes")[0].strip() \
+            if "Actual Size:" in detail else "?"
+        return (f"row is {size} bytes long; a row may be at most {MAX_LINE_BYTES:,} bytes "
+                "(is a note or exercise name pasted text?)")
+    return f"malformed CSV row ({shorten(detail or str(kind), 200)})"
 
 
 def _stage(
-    cur: duckdb.DuckDBPyConnection, plan: FormatPlan, source: CsvSource,
-    unit: str | None, athlete_id: int,
+    cur: duckdb.DuckDBPyConnection, plan: FormatPlan, source: CsvSource, unit: str | None
 ) -> None:
     cur.execute(QUOTE_MACRO)
-    sql = staging_sql(plan, source.header, str(source.path), source.delimiter, unit, athlete_id)
+    formats = date_formats_in_file_order(
+        cur, plan, source.header, str(source.path), source.delimiter
+    )
+    plan = dataclasses.replace(plan, date_formats=formats)
+    sql = staging_sql(plan, source.header, str(source.path), source.delimiter, unit)
     try:
         cur.execute(f"CREATE OR REPLACE TEMP TABLE staged AS {sql}")
     except duckdb.Error as exc:
-        raise IngestError(f"{source.name}: DuckDB could not read the file as CSV: {exc}") from exc
+        raise IngestError(
+            f"{source.name}: DuckDB could not read the file as CSV: "
+            f"{shorten(str(exc).splitlines()[0] if str(exc) else type(exc).__name__, 300)}"
+        ) from exc
 
 
 def _validation_rejects(
-    cur: duckdb.DuckDBPyConnection, source: CsvSource, structural: pd.DataFrame
+    cur: duckdb.DuckDBPyConnection, lines: LineIndex | None, structural: pd.DataFrame
 ) -> pd.DataFrame:
-    """Rows parsed as CSV but refused by validation, with their physical line numbers."""
+    """Rows parsed as CSV but refused by validation, with their line and their text."""
     frame = cur.execute(
-        "SELECT rn, reject_column AS column_name, reject_reason AS message, raw_line AS raw "
-        "FROM staged WHERE reject_reason IS NOT NULL AND skip_reason IS NULL ORDER BY rn"
+        "SELECT rowid + 1 AS rn, reject_column AS column_name, reject_reason AS message "
+        "FROM staged WHERE reject_reason IS NOT NULL AND skip_reason IS NULL ORDER BY rowid"
     ).df()
     if frame.empty:
         return frame
-    starts = record_start_lines(source.path, source.delimiter)
-    refused = set(structural["record"].tolist()) if not structural.empty else set()
-    good_lines = [
-        line for record, (line, blank) in enumerate(starts[1:], start=2)
-        if not blank and record not in refused
-    ]
-    frame["line"] = [
-        good_lines[rn - 1] if rn - 1 < len(good_lines) else None for rn in frame["rn"]
-    ]
+    assert lines is not None
+    starts, blank = lines.record_lines()
+    # Parsed records are the non-blank records after the header that DuckDB did not refuse.
+    good = ~blank
+    good[:1] = False
+    if not structural.empty:
+        good &= ~np.isin(np.arange(1, len(starts) + 1), structural["record"].to_numpy())
+    records = np.flatnonzero(good)
+    ends = np.append(starts[1:] - 1, lines.line_count())
+    rn = frame["rn"].to_numpy(dtype=np.int64)
+    known = rn <= len(records)  # always, unless DuckDB and the line scan disagree
+    record = records[np.minimum(rn, len(records)) - 1] if len(records) else rn * 0
+    first, last = starts[record], ends[record]
+    frame["line"] = pd.array(np.where(known, first, 0), dtype="Int64")
+    frame.loc[~known, "line"] = pd.NA
+    frame["raw"] = [text if ok else None
+                    for text, ok in zip(lines.text(first, last), known, strict=True)]
     return frame
 
 
 def _map_exercises(cur: duckdb.DuckDBPyConnection) -> None:
     """Attach catalog ids to staged rows (user aliases first, then the catalog)."""
     names = [row[0] for row in cur.execute(
-        "SELECT DISTINCT exercise_raw FROM staged WHERE exercise_raw IS NOT NULL"
+        "SELECT DISTINCT exercise_raw FROM staged WHERE exercise_raw IS NOT NULL "
+        "AND skip_reason IS NULL AND reject_reason IS NULL"
     ).fetchall()]
     resolved = catalog.resolve_many(names, catalog.user_aliases(cur))
     mapping = pd.DataFrame(
@@ -172,29 +213,46 @@ def import_file(
 
     ``data`` is a path or the raw bytes of an upload. ``unit`` is needed only for exports
     that do not say kg or lb (classic Strong); it is then remembered for the athlete.
-    ``mapping`` (canonical field -> column name) reads any other CSV.
+    ``mapping`` (canonical field -> column name) reads any other CSV. A new athlete is
+    created by the import's own transaction, so a refused file leaves no trace.
     """
     report = progress or _noop
     started = time.perf_counter()
     report("reading file", 0.0)
+    name = _athlete_name(athlete)
     source = open_source(data, file_name)
     try:
         plan = plan_for(source.header, source.name, fmt, dict(mapping) if mapping else None)
-        athlete_id = store.athlete_id(athlete, create=True)
-        chosen_unit = _resolve_unit(store, athlete_id, plan, unit, source)
+        chosen_unit = _resolve_unit(store, name, plan, unit, source)
         cur = store.cursor()
         try:
             report(f"parsing {plan.describe()} rows", 0.1)
-            _stage(cur, plan, source, chosen_unit, athlete_id)
-            structural = _reject_lines(cur, source)
+            _stage(cur, plan, source, chosen_unit)
+            counts = _count(cur)
+            has_errors = bool(cur.execute("SELECT count(*) FROM reject_errors").fetchone()[0])
+            lines = LineIndex(source.path, source.delimiter) \
+                if has_errors or counts.bad else None
+            structural = _reject_lines(cur, source, lines)
+            if counts.parsed + len(structural) == 0:
+                raise IngestError(
+                    f"{source.name} has a header row ({plan.describe()}) but no data rows: "
+                    "nothing to import."
+                )
             report("validating rows", 0.5)
-            invalid = _validation_rejects(cur, source, structural)
+            invalid = _validation_rejects(cur, lines, structural)
             _map_exercises(cur)
             report("writing to the store", 0.7)
-            result = _write(
-                store, cur, plan, source, athlete, athlete_id, unit, chosen_unit,
-                structural, invalid,
-            )
+            try:
+                result = _write(
+                    store, cur, plan, source, athlete, name, unit, chosen_unit, counts,
+                    structural, invalid,
+                )
+            except duckdb.Error as exc:
+                raise IngestError(
+                    f"{source.name}: the import was not saved; the store refused the write "
+                    f"({shorten(str(exc).splitlines()[0] if str(exc) else '', 300)}). "
+                    "Nothing was changed."
+                ) from exc
         finally:
             cur.close()
     finally:
@@ -204,46 +262,62 @@ def import_file(
     return result
 
 
-def _write(
-    store: Store, cur: duckdb.DuckDBPyConnection, plan: FormatPlan, source: CsvSource,
-    athlete: str, athlete_id: int, unit: str | None, chosen_unit: str | None,
-    structural: pd.DataFrame, invalid: pd.DataFrame,
-) -> ImportResult:
-    """One transaction: the import record, its rejects, and the new sets."""
-    counts = cur.execute(
+@dataclass
+class _Counts:
+    parsed: int
+    skipped: int
+    bad: int
+    valid: int
+    pipes: int
+
+
+def _count(cur: duckdb.DuckDBPyConnection) -> _Counts:
+    row = cur.execute(
         """
-        SELECT count(*) AS parsed,
-               count(*) FILTER (WHERE skip_reason IS NOT NULL) AS skipped,
-               count(*) FILTER (WHERE skip_reason IS NULL AND reject_reason IS NOT NULL) AS bad
+        SELECT count(*),
+               count(*) FILTER (WHERE skip_reason IS NOT NULL),
+               count(*) FILTER (WHERE skip_reason IS NULL AND reject_reason IS NOT NULL),
+               count(*) FILTER (WHERE skip_reason IS NULL AND reject_reason IS NULL),
+               count(*) FILTER (WHERE skip_reason IS NULL AND reject_reason IS NULL AND
+                                (contains(exercise_raw, '|') OR contains(workout_name, '|')))
         FROM staged
         """
     ).fetchone()
-    parsed, skipped, bad = (int(v) for v in counts)
-    rejected = bad + len(structural)
+    return _Counts(*(int(v) for v in row))
+
+
+def _write(
+    store: Store, cur: duckdb.DuckDBPyConnection, plan: FormatPlan, source: CsvSource,
+    athlete: str, name: str, unit: str | None, chosen_unit: str | None, counts: _Counts,
+    structural: pd.DataFrame, invalid: pd.DataFrame,
+) -> ImportResult:
+    """One transaction: the athlete if new, the import record, its rejects, the new sets."""
+    rejected = counts.bad + len(structural)
+    rows_read = counts.parsed + len(structural)
     with store.transaction(cur) as tx:
         # The store's writer lock is held: the duplicate check below sees every committed set.
-        import_id = tx.execute("SELECT nextval('import_id_seq')").fetchone()[0]
         tx.execute(
-            """
-            CREATE OR REPLACE TEMP TABLE fresh AS
-            SELECT s.* FROM staged s
-            WHERE s.skip_reason IS NULL AND s.reject_reason IS NULL
-            QUALIFY row_number() OVER (PARTITION BY s.row_hash ORDER BY s.rn) = 1
-            """
+            "INSERT INTO athletes (name) VALUES (?) ON CONFLICT (name) DO NOTHING", [name]
         )
-        valid = tx.execute(
-            "SELECT count(*) FROM staged WHERE skip_reason IS NULL AND reject_reason IS NULL"
-        ).fetchone()[0]
-        new_rows = _insert_sets(tx, plan, athlete_id, import_id)
-        duplicates = int(valid) - new_rows
-        rejects = pd.concat(
-            [frame[["line", "column_name", "message", "raw"]] for frame in (structural, invalid)
-             if not frame.empty],
-            ignore_index=True,
-        ) if len(structural) or len(invalid) else None
-        if rejects is not None:
-            rejects = rejects.astype({"column_name": "object", "message": "object",
-                                      "raw": "object"})
+        athlete_id = int(tx.execute(
+            "SELECT athlete_id FROM athletes WHERE name = ?", [name]
+        ).fetchone()[0])
+        import_id = tx.execute("SELECT nextval('import_id_seq')").fetchone()[0]
+        # Colliding keys must meet in one statement for the first-wins rule: one batch then.
+        batches = 1 if counts.pipes else max(1, -(-(counts.parsed - counts.skipped)
+                                                  // BATCH_ROWS))
+        new_rows = sum(
+            _insert_sets(tx, plan, athlete_id, import_id, dedupe=counts.pipes > 0,
+                         batch=batch, batches=batches)
+            for batch in range(batches)
+        )
+        duplicates = counts.valid - new_rows
+        frames = [frame[["line", "column_name", "message", "raw"]]
+                  for frame in (structural, invalid) if not frame.empty]
+        if frames:
+            rejects = pd.concat(frames, ignore_index=True).astype(
+                {"column_name": "object", "message": "object", "raw": "object"}
+            )
             rejects["line"] = rejects["line"].astype("Int64")
             tx.register("new_rejects", rejects)
             tx.execute(
@@ -259,8 +333,8 @@ def _write(
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """,
             [import_id, athlete_id, source.name, source.sha256, plan.format,
-             plan.weight_unit or chosen_unit, parsed + len(structural), new_rows, duplicates,
-             skipped, rejected],
+             plan.weight_unit or chosen_unit, rows_read, new_rows, duplicates,
+             counts.skipped, rejected],
         )
         if unit is not None:
             tx.execute(
@@ -270,23 +344,24 @@ def _write(
     return ImportResult(
         import_id=int(import_id), file_name=source.name, format=plan.format,
         variant=plan.variant, unit=plan.weight_unit or chosen_unit, athlete=athlete,
-        rows_read=parsed + len(structural), imported=new_rows, duplicates=duplicates,
-        skipped=skipped, rejected=rejected, seconds=0.0,
+        rows_read=rows_read, imported=new_rows, duplicates=duplicates,
+        skipped=counts.skipped, rejected=rejected, seconds=0.0,
     )
 
 
 def _insert_sets(
-    tx: duckdb.DuckDBPyConnection, plan: FormatPlan, athlete_id: int, import_id: int
+    tx: duckdb.DuckDBPyConnection, plan: FormatPlan, athlete_id: int, import_id: int,
+    *, dedupe: bool, batch: int = 0, batches: int = 1,
 ) -> int:
-    """Insert staged rows whose natural key is not stored yet; return how many."""
+    """Insert valid staged rows whose natural key is not stored yet; return how many."""
     return int(tx.execute(
-        """
+        f"""
         INSERT INTO sets
         SELECT ?, f.performed_at, f.session_id, f.workout_name, f.workout_duration_s,
                f.exercise_raw, m.exercise_id, f.set_index, f.set_type, f.weight_kg,
-               CAST(nullif(f.reps_value, 0) AS INTEGER), f.rpe, f.duration_s, f.distance_m, f.notes,
-               ?, ?, f.row_hash
-        FROM fresh f
+               CAST(nullif(f.reps_value, 0) AS INTEGER), f.rpe, f.duration_s, f.distance_m,
+               f.notes, ?, ?, f.row_hash
+        FROM ({numbered_sql(athlete_id, dedupe=dedupe, batch=batch, batches=batches)}) f
         LEFT JOIN exercise_map m USING (exercise_raw)
         WHERE NOT EXISTS (
             SELECT 1 FROM sets s WHERE s.athlete_id = ? AND s.row_hash = f.row_hash

@@ -1,9 +1,12 @@
 """Turn uploaded bytes into something DuckDB's CSV reader can take, or refuse them clearly.
 
 Exports arrive with BOMs, in UTF-16 from Windows tools, in latin-1 from old spreadsheets,
-as renamed ZIP/Excel files, or empty. Everything that would make DuckDB fail with a
-cryptic message is caught here, before any data is touched, so a refused file changes
-nothing in the store.
+with old-Mac CR line ends, as renamed ZIP/Excel files, or empty. Everything that would make
+DuckDB fail with a cryptic message is caught here, before any data is touched, so a
+refused file changes nothing in the store.
+
+Files are read in chunks (hash, encoding check and any conversion in one pass), so a big
+export costs a few megabytes of memory here, not its size.
 """
 
 from __future__ import annotations
@@ -12,15 +15,23 @@ import codecs
 import csv
 import hashlib
 import io
+import mmap
 import os
 import sys
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
+
+import numpy as np
 
 from .errors import IngestError
 
 DELIMITERS = (",", ";", "\t")
+CHUNK_SIZE = 1 << 22  # 4 MiB per read
+HEAD_SIZE = 1 << 20  # the header row must end within the first 1 MiB
+MAX_SHOWN = 60  # characters of a header cell quoted back in a message
 
 
 @dataclass
@@ -32,6 +43,7 @@ class CsvSource:
     sha256: str
     delimiter: str
     header: list[str]
+    encoding: str = "utf-8"
     _temporary: bool = field(default=False, repr=False)
 
     def header_index(self) -> dict[str, int]:
@@ -46,37 +58,33 @@ class CsvSource:
             self.path.unlink(missing_ok=True)
 
 
-def _decode(raw: bytes, name: str) -> tuple[str | None, str]:
-    """Return (text or None when already UTF-8 without BOM, encoding label)."""
-    if raw.startswith(codecs.BOM_UTF8):
-        return raw[len(codecs.BOM_UTF8):].decode("utf-8", errors="strict"), "utf-8-sig"
-    if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        try:
-            return raw.decode("utf-16"), "utf-16"
-        except UnicodeDecodeError as exc:
-            raise IngestError(
-                f"{name}: starts like UTF-16 but is not valid UTF-16 ({exc})."
-            ) from exc
-    try:
-        raw.decode("utf-8")
-    except UnicodeDecodeError:
-        # Old spreadsheets save Windows-1252; it maps every byte we see in such files.
-        return raw.decode("cp1252", errors="replace"), "cp1252"
-    return None, "utf-8"
+def shorten(text: str, limit: int = MAX_SHOWN) -> str:
+    """``text`` cut to ``limit`` characters for a message (a cell can be megabytes long)."""
+    return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def _refuse_binary(raw: bytes, name: str) -> None:
-    if raw[:4] == b"PK\x03\x04":
+def _encoding_of(head: bytes) -> str:
+    if head.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    return "utf-8"
+
+
+def _refuse_binary(head: bytes, name: str) -> None:
+    if head[:4] == b"PK\x03\x04":
         raise IngestError(
             f"{name} is a ZIP archive (an Excel .xlsx or a zipped export), not a CSV. "
             "Unzip it or save the sheet as CSV, then upload the .csv file."
         )
-    if raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+    if head[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise IngestError(f"{name} is an old Excel (.xls) workbook, not a CSV. Save it as CSV.")
-    if raw[:5] == b"%PDF-":
+    if head[:5] == b"%PDF-":
         raise IngestError(f"{name} is a PDF, not a CSV export.")
-    head = raw[:65536]
-    if b"\x00" in head and not head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if head[:4] in (b"\x1f\x8b\x08\x00", b"\x1f\x8b\x08\x08") or head[:2] == b"\x1f\x8b":
+        raise IngestError(f"{name} is gzip-compressed; decompress it and upload the .csv.")
+    sample = head[:65536]
+    if b"\x00" in sample and not sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
         raise IngestError(f"{name} contains binary data (NUL bytes); it is not a CSV text file.")
 
 
@@ -93,68 +101,265 @@ def sniff_delimiter(header_line: str) -> str:
     return best if counts[best] else ","
 
 
-def _first_line(text: str) -> str:
-    end = text.find("\n")
-    line = text if end < 0 else text[:end]
-    return line.rstrip("\r")
+def _first_line(text: str) -> tuple[str, bool]:
+    """The first line of ``text`` (any of LF, CRLF, CR ends it) and whether it ended."""
+    ends = [position for position in (text.find("\n"), text.find("\r")) if position >= 0]
+    if not ends:
+        return text, False
+    return text[: min(ends)], True
+
+
+def _chunks(stream: BinaryIO) -> Iterator[bytes]:
+    while chunk := stream.read(CHUNK_SIZE):
+        yield chunk
+
+
+class _Converter:
+    """Re-encodes a byte stream to UTF-8 (and CR line ends to LF), chunk by chunk."""
+
+    def __init__(self, encoding: str, cr_only: bool) -> None:
+        errors = "replace" if encoding in ("cp1252", "utf-8-sig") else "strict"
+        self._decoder = codecs.getincrementaldecoder(encoding)(errors=errors)
+        self._cr_only = cr_only
+        self._pending_cr = False
+
+    def feed(self, chunk: bytes, final: bool = False) -> bytes:
+        text = self._decoder.decode(chunk, final=final)
+        if self._cr_only:
+            if self._pending_cr:
+                text = "\r" + text
+            self._pending_cr = not final and text.endswith("\r")
+            if self._pending_cr:
+                text = text[:-1]
+            text = text.replace("\r\n", "\n").replace("\r", "\n")
+        return text.encode("utf-8")
+
+
+def _scan(stream: BinaryIO, name: str, encoding: str, cr_only: bool,
+          target: BinaryIO | None) -> tuple[str, str]:
+    """One pass: SHA-256 of the original bytes, encoding check, converted copy to ``target``.
+
+    Returns (sha256, encoding actually used). UTF-8 that turns out not to be UTF-8 is read
+    as Windows-1252 (old spreadsheets save it; it maps every byte such files hold).
+    """
+    sha = hashlib.sha256()
+    convert = encoding != "utf-8" or cr_only
+    converter = _Converter(encoding, cr_only) if convert else None
+    validator = codecs.getincrementaldecoder("utf-8")() if not convert else None
+    try:
+        for chunk in _chunks(stream):
+            sha.update(chunk)
+            if validator is not None:
+                if not chunk.isascii():
+                    validator.decode(chunk)
+                if target is not None:
+                    target.write(chunk)
+            elif converter is not None and target is not None:
+                target.write(converter.feed(chunk))
+        if validator is not None:
+            validator.decode(b"", final=True)
+        elif converter is not None and target is not None:
+            target.write(converter.feed(b"", final=True))
+    except UnicodeDecodeError as exc:
+        if encoding == "utf-8":
+            raise _NotUtf8 from exc
+        raise IngestError(
+            f"{name}: starts like {encoding.upper()} text but is not valid {encoding.upper()} "
+            f"({exc.reason} at byte {exc.start})."
+        ) from exc
+    return sha.hexdigest(), encoding
+
+
+class _NotUtf8(Exception):
+    """Internal: restart the scan as Windows-1252."""
+
+
+def _open(raw: bytes | None, path: Path | None) -> BinaryIO:
+    return io.BytesIO(raw) if raw is not None else path.open("rb")  # type: ignore[union-attr]
+
+
+def _prepare(raw: bytes | None, path: Path | None, name: str, encoding: str,
+             cr_only: bool) -> tuple[str, str, Path | None]:
+    """(sha256, encoding used, converted copy or None when DuckDB can read ``path`` as is)."""
+    copy = path is None or encoding != "utf-8" or cr_only
+    for attempt in (encoding, "cp1252"):
+        if not copy:
+            try:
+                with _open(raw, path) as stream:
+                    sha, used = _scan(stream, name, attempt, cr_only, None)
+                return sha, used, None
+            except _NotUtf8:
+                copy = True
+                continue
+        with tempfile.NamedTemporaryFile(
+            "wb", suffix=".csv", prefix="backline-import-", delete=False
+        ) as handle:
+            target = Path(handle.name)
+            try:
+                with _open(raw, path) as stream:
+                    sha, used = _scan(stream, name, attempt, cr_only, handle)
+            except BaseException as exc:
+                handle.close()
+                target.unlink(missing_ok=True)
+                if isinstance(exc, _NotUtf8):
+                    continue
+                raise
+        return sha, used, target
+    raise AssertionError("unreachable: Windows-1252 decodes every byte")  # pragma: no cover
 
 
 def open_source(data: bytes | str | os.PathLike[str], name: str | None = None) -> CsvSource:
     """Validate and prepare ``data`` (raw bytes or a path) for DuckDB's CSV reader."""
-    if isinstance(data, bytes | bytearray):
+    raw: bytes | None = None
+    path: Path | None = None
+    if isinstance(data, bytes | bytearray | memoryview):
         raw = bytes(data)
-        path: Path | None = None
         name = name or "upload.csv"
     else:
         path = Path(data)
         name = name or path.name
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError as exc:
-            raise IngestError(f"{name}: no such file ({path}).") from exc
-        except IsADirectoryError as exc:
-            raise IngestError(f"{name} is a folder, not a CSV file.") from exc
-        except OSError as exc:
-            raise IngestError(f"{name}: cannot read the file ({exc.strerror}).") from exc
-    if not raw.strip():
+        if path.is_dir():
+            raise IngestError(f"{name} is a folder, not a CSV file.")
+    try:
+        with _open(raw, path) as stream:
+            head = stream.read(HEAD_SIZE)
+            more = bool(stream.read(1))
+    except FileNotFoundError as exc:
+        raise IngestError(f"{name}: no such file ({path}).") from exc
+    except OSError as exc:
+        raise IngestError(f"{name}: cannot read the file ({exc.strerror or exc}).") from exc
+    if not head.strip() and not more:
         raise IngestError(f"{name} is empty: there is no header and no data to import.")
-    _refuse_binary(raw, name)
-    text, _encoding = _decode(raw, name)
-    first = _first_line(text if text is not None else raw[:1_000_000].decode("utf-8", "replace"))
+    _refuse_binary(head, name)
+    encoding = _encoding_of(head)
+    head_text = codecs.getincrementaldecoder(encoding)(errors="replace").decode(head)
+    if not head_text.strip() and not more:
+        raise IngestError(f"{name} is empty: there is no header and no data to import.")
+    first, ended = _first_line(head_text)
+    if not ended and more:
+        raise IngestError(
+            f"{name}: line 1 runs past {HEAD_SIZE // (1 << 20)} MB without a line break; "
+            "expected the header row of a workout export (a short line of column names)."
+        )
     if not first.strip():
         raise IngestError(
             f"{name}: line 1 is blank; expected the header row of a workout export."
         )
+    cr_only = "\r" in head_text and "\n" not in head_text
+    sha, used, copy = _prepare(raw, path, name, encoding, cr_only)
+    if used != encoding:
+        first, _ = _first_line(head.decode(used, errors="replace"))
     delimiter = sniff_delimiter(first)
-    header = next(csv.reader(io.StringIO(first), delimiter=delimiter))
+    header = next(csv.reader(io.StringIO(first), delimiter=delimiter), [])
     header = [column.strip().strip('"').strip() for column in header]
-    sha = hashlib.sha256(raw).hexdigest()
-    temporary = False
-    if text is not None or path is None:
-        with tempfile.NamedTemporaryFile(
-            "wb", suffix=".csv", prefix="backline-import-", delete=False
-        ) as handle:
-            handle.write(text.encode("utf-8") if text is not None else raw)
-        path = Path(handle.name)
-        temporary = True
     return CsvSource(
-        name=name, path=path, sha256=sha, delimiter=delimiter, header=header,
-        _temporary=temporary,
+        name=name, path=copy or path, sha256=sha, delimiter=delimiter,  # type: ignore[arg-type]
+        header=header, encoding=used, _temporary=copy is not None,
     )
+
+
+class LineIndex:
+    """Where lines and CSV records start in the UTF-8 file DuckDB read.
+
+    DuckDB reports a malformed record by byte position, and a record that parsed but
+    failed validation only by its position among parsed records; people need the line
+    they see in a text editor. One vectorised pass finds every line break; when every line
+    holds an even number of quote characters (no quoted value spans lines — true of all
+    exports but Hevy's multi-line notes) a record is a line, otherwise the records are
+    found with Python's CSV parser, which splits them the way DuckDB does.
+    """
+
+    def __init__(self, path: Path, delimiter: str) -> None:
+        self.path = path
+        self.delimiter = delimiter
+        newlines: list[np.ndarray] = []
+        blank_ends: list[np.ndarray] = []
+        quotes = 0
+        even = True
+        offset = 0
+        previous_byte = 10  # as if a line break came before the file
+        with path.open("rb") as handle:
+            for chunk in _chunks(handle):
+                array = np.frombuffer(chunk, dtype=np.uint8)
+                breaks = np.flatnonzero(array == 10)
+                quote_at = np.flatnonzero(array == 34)
+                if quote_at.size:
+                    before = np.searchsorted(quote_at, breaks) + quotes
+                    even = even and not np.any(before & 1)
+                    quotes += int(quote_at.size)
+                # A line is blank when nothing (or only CR) precedes its line break.
+                prev1 = np.where(breaks >= 1, array[np.maximum(breaks - 1, 0)], previous_byte)
+                newlines.append(breaks + offset)
+                blank_ends.append(prev1)
+                offset += len(chunk)
+                previous_byte = int(array[-1])
+        self.size = offset
+        self.newlines = np.concatenate(newlines) if newlines else np.zeros(0, np.int64)
+        self.simple = even and quotes % 2 == 0
+        self._before_break = (np.concatenate(blank_ends) if blank_ends
+                              else np.zeros(0, np.uint8))
+
+    def lines_of(self, byte_positions: np.ndarray) -> np.ndarray:
+        """1-based line of each byte position."""
+        return np.searchsorted(self.newlines, byte_positions, side="left") + 1
+
+    def record_lines(self) -> tuple[np.ndarray, np.ndarray]:
+        """(start line, blank?) of every CSV record, header included (record 1 = index 0)."""
+        if not self.simple:
+            starts = record_start_lines(self.path, self.delimiter)
+            return (np.array([s for s, _ in starts], dtype=np.int64),
+                    np.array([b for _, b in starts], dtype=bool))
+        count = len(self.newlines)
+        lines = np.arange(1, self.line_count() + 1, dtype=np.int64)
+        blank = np.zeros(len(lines), dtype=bool)
+        if count:
+            length = np.diff(np.concatenate(([-1], self.newlines))) - 1
+            blank[:count] = (length == 0) | ((length == 1) & (self._before_break == 13))
+        return lines, blank
+
+
+    def line_count(self) -> int:
+        count = len(self.newlines)
+        trailing = self.size > (int(self.newlines[-1]) + 1 if count else 0)
+        return count + int(trailing)
+
+    def text(self, first_lines: np.ndarray, last_lines: np.ndarray,
+             limit: int = 4000) -> list[str]:
+        """The file's text from line ``first`` to line ``last`` (inclusive), per pair.
+
+        Cut to ``limit`` bytes: it is shown to people, and a hostile row can be megabytes.
+        """
+        if len(first_lines) == 0 or self.size == 0:
+            return ["" for _ in first_lines]
+        starts = np.where(first_lines > 1,
+                          self.newlines[np.clip(first_lines - 2, 0, None)] + 1
+                          if len(self.newlines) else 0, 0)
+        ends = np.where(last_lines - 1 < len(self.newlines),
+                        self.newlines[np.clip(last_lines - 1, 0, max(len(self.newlines) - 1, 0))]
+                        if len(self.newlines) else self.size, self.size)
+        texts = []
+        with self.path.open("rb") as handle, \
+                mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+            for start, end in zip(starts.tolist(), ends.tolist(), strict=True):
+                chunk = data[start:min(end, start + limit)]
+                texts.append(chunk.decode("utf-8", errors="replace").rstrip("\r\n"))
+        return texts
 
 
 def record_start_lines(path: Path, delimiter: str) -> list[tuple[int, bool]]:
     """Physical start line and blankness of every CSV record (header = record 1).
 
-    Used only when rows are rejected, to turn DuckDB's record numbers into the line a
-    person sees in a text editor (quoted notes can span several lines).
+    The exact but slow way (Python's CSV parser), for files where quoted values span lines.
     """
     starts: list[tuple[int, bool]] = []
     csv.field_size_limit(sys.maxsize)
     with path.open(encoding="utf-8", errors="replace", newline="") as handle:
         reader = csv.reader(handle, delimiter=delimiter)
         previous_end = 0
-        for record in reader:
-            starts.append((previous_end + 1, not record))
-            previous_end = reader.line_num
+        try:
+            for record in reader:
+                starts.append((previous_end + 1, not record))
+                previous_end = reader.line_num
+        except csv.Error:
+            pass  # a broken tail (DuckDB reported it as malformed); earlier lines stand
     return starts

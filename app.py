@@ -110,7 +110,7 @@ def _owner_login() -> None:
 
 
 def main() -> None:
-    st.set_page_config(page_title="Backline", page_icon=":material/monitoring:",
+    st.set_page_config(page_title="Backline", page_icon=ui.favicon(),
                        layout="wide", initial_sidebar_state="auto")
     try:
         store = ui.get_store()

@@ -40,6 +40,7 @@ from typing import Any, Literal
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
+from PIL import Image, ImageDraw
 
 from analytics import config
 from analytics.filters import FORMULAS, Filters
@@ -431,6 +432,20 @@ def plot(fig: go.Figure | None, *, key: str, file_name: str, empty: str = "") ->
         },
     )
     return True
+
+
+@st.cache_resource(show_spinner=False)
+def favicon() -> Image.Image:
+    """The browser-tab icon, drawn here: a ``:material/...:`` icon would be fetched from
+    Google's font CDN by every visitor's browser (and fail offline)."""
+    size = 64
+    icon = Image.new("RGBA", (size, size), (0, 0, 0, 0))
+    draw = ImageDraw.Draw(icon)
+    draw.rounded_rectangle((0, 0, size - 1, size - 1), radius=14, fill="#b4532a")
+    for left, height in ((12, 22), (28, 34), (44, 46)):  # three rising bars
+        draw.rounded_rectangle((left, size - 10 - height, left + 9, size - 10), radius=2,
+                               fill="white")
+    return icon
 
 
 def page_header(title: str, caption: str) -> None:

@@ -259,7 +259,7 @@ def weekly_tonnage(weeks: pd.DataFrame) -> go.Figure | None:
     if "sets" in weeks:
         fig.update_layout(yaxis2={"title": {"text": "working sets"}, "overlaying": "y",
                                   "side": "right", "showgrid": False, "rangemode": "tozero",
-                                  "tickformat": "d"})
+                                  "tickmode": "auto", "nticks": 6})
     fig.update_xaxes(tickformat="%d %b")
     return fig
 

@@ -11,6 +11,7 @@ import io
 import json
 import re
 import sys
+from datetime import timedelta
 from pathlib import Path
 
 import pandas as pd
@@ -145,6 +146,19 @@ def test_sidebar_switches_units_and_formula(db) -> None:  # type: ignore[no-unty
     assert ui.FILTERS_KEY in at.session_state
     flt = at.session_state[ui.FILTERS_KEY]
     assert flt.unit == "lb" and flt.formula == "brzycki" and flt.start is not None
+
+
+def test_custom_period_narrows_every_chart(db) -> None:  # type: ignore[no-untyped-def]
+    at = _open("pages/volume.py")
+    at.sidebar.selectbox(key=ui.PERIOD_KEY).set_value("Custom").run()
+    picker = at.sidebar.date_input(key=ui.RANGE_KEY)
+    first, _last = picker.value
+    picker.set_value((first, first + timedelta(days=13))).run()
+    assert not at.exception
+    flt = at.session_state[ui.FILTERS_KEY]
+    assert (flt.start, flt.end) == (first, first + timedelta(days=13))
+    tonnage = _charts(at)[0]
+    assert len(tonnage["data"][0]["x"]) == 2  # two ISO weeks
 
 
 # -- import -----------------------------------------------------------------------------------

@@ -17,11 +17,12 @@ import numpy as np
 import pandas as pd
 
 from . import units
+from .advice import next_steps
 from .catalog import MUSCLES, unmapped
 from .filters import Filters, materialised, period
 from .frequency import short_rests, streaks
 from .milestones import milestones
-from .programs import athlete_programme, overload_suggestions, session_adherence
+from .programs import athlete_programme, session_adherence
 from .strength import personal_records, trends
 from .volume import hard_sets_by_muscle, volume_by_week
 
@@ -196,7 +197,7 @@ def _programme(con: duckdb.DuckDBPyConnection, flt: Filters) -> dict[str, Any] |
 
 
 def _suggestions(con: duckdb.DuckDBPyConnection, flt: Filters) -> list[dict[str, Any]]:
-    return _records(overload_suggestions(con, flt))
+    return _records(next_steps(con, flt))
 
 
 def _unmapped(con: duckdb.DuckDBPyConnection, flt: Filters) -> list[dict[str, Any]]:
@@ -298,7 +299,7 @@ def render_text(report: dict[str, Any]) -> str:
             f"{'n/a' if adherence is None else f'{adherence:.0f} %'} of prescribed sets done",
         ]
     if report["suggestions"]:
-        lines += ["", "Next session"]
+        lines += ["", "What to change next"]
         lines += [f"  - {item['message']}" for item in report["suggestions"]]
     if report["unmapped"]:
         lines += ["", "Exercises not in the catalog (not in strength or muscle numbers)"]

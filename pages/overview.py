@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from analytics import charts, frequency, milestones, programs, strength
+from analytics import advice, charts, frequency, milestones, strength
 from analytics.filters import period
 
 ui.ensure_app()
@@ -23,8 +23,6 @@ if weeks.empty or int(weeks["sessions"].sum()) == 0:
 streaks = ui.cached(frequency.streaks, flt)
 trends = ui.cached(strength.trends, flt)
 windows = ui.cached(milestones.milestones, flt)
-advice = ui.cached(programs.overload_suggestions, flt)
-short = ui.cached(frequency.short_rests, flt)
 bounds = ui.cached(period, flt)
 
 # -- headline numbers ------------------------------------------------------------------------
@@ -116,36 +114,16 @@ st.dataframe(table, hide_index=True, key="milestone-table", column_config={
     "Adherence": st.column_config.NumberColumn("Adherence", format="%.0f %%"),
 })
 
-# -- suggestions ------------------------------------------------------------------------------
+# -- suggestions (analytics.advice: the same list the CLI and the HTML report show) ------------
 st.subheader("What to change next")
-tips: list[str] = []
-if sessions_now < flt.target_min:
-    missing = flt.target_min - sessions_now
-    tips.append(f":material/event: Fit in {missing} more session{'s' if missing > 1 else ''} "
-                f"this week to meet the {target} a week target.")
-at_risk = windows[windows["status"] == "at risk"]
-for row in at_risk.itertuples(index=False):
-    tips.append(f":material/warning: The weeks {row.first_week}-{row.last_week} milestone "
-                f"({ui.escape_md(row.label)}) is at risk: {row.weeks_met} of "
-                f"{row.weeks_elapsed} weeks met the target so far.")
-recent_short = short
-if bounds is not None and not short.empty:
-    cutoff = pd.Timestamp(bounds[1]) - pd.Timedelta(days=14)
-    recent_short = short[short["performed_at"] >= cutoff]
-if len(recent_short):
-    tips.append(f":material/bedtime: {len(recent_short)} session(s) in the last two weeks "
-                "trained a muscle again within 48 hours; space sessions for the same muscles "
-                "two days apart.")
-for row in trends[trends["plateau"].astype(bool)].itertuples(index=False):
-    weeks_flat = "" if pd.isna(row.weeks_since_pr) else f" for {int(row.weeks_since_pr)} weeks"
-    tips.append(f":material/trending_flat: {ui.escape_md(row.exercise)} has not set an e1RM "
-                f"record{weeks_flat}: change the rep range or take a lighter week.")
-for row in advice.itertuples(index=False):
-    icon = ":material/trending_up:" if row.action == "add load" else ":material/pause:"
-    tips.append(f"{icon} {ui.escape_md(row.message)}")
-if tips:
-    for tip in tips[:6]:
-        st.markdown(tip)
+ICONS = {"frequency": ":material/event:", "milestone": ":material/warning:",
+         "rest": ":material/bedtime:", "plateau": ":material/trending_flat:",
+         "add load": ":material/trending_up:", "hold load": ":material/pause:"}
+tips = ui.cached(advice.next_steps, flt)
+if len(tips):
+    for tip in tips.head(6).itertuples(index=False):
+        icon = ICONS.get(tip.action if tip.kind == "load" else tip.kind, "")
+        st.markdown(f"{icon} {ui.escape_md(tip.message)}")
     if len(tips) > 6:
         st.caption(f"{len(tips) - 6} more on the Strength, Consistency and Programme pages.")
 else:

@@ -84,7 +84,7 @@ def test_exercises_milestones_suggestions_unmapped(athlete_store) -> None:
         report["milestones"][0]
     )
     assert report["programme"]["key"] == "beginner" and report["programme"]["chosen"] == "set"
-    (advice,) = report["suggestions"]
+    (advice,) = [item for item in report["suggestions"] if item["kind"] == "load"]
     assert advice["exercise_id"] == "romanian-deadlift" and advice["action"] == "add load"
     assert report["unmapped"][0]["exercise_raw"] == "Cossack Squat"
     assert "glute-bridge" not in report["exercises"]  # bodyweight only: no e1RM
@@ -98,7 +98,8 @@ def test_lb_report_keeps_kg_keys_in_kg(athlete_store) -> None:
     assert rdl["best_e1rm"] == pytest.approx(301.30, abs=0.01)  # 136.667 / 0.45359237
     assert report["weekly"][0]["tonnage_kg"] == 6675
     assert report["weekly"][0]["tonnage"] == pytest.approx(14715.86, abs=0.01)  # 6675 / 0.45359237
-    assert "lb" in report["suggestions"][0]["message"]
+    (load,) = [item for item in report["suggestions"] if item["kind"] == "load"]
+    assert "lb" in load["message"]
 
 
 def test_shared_scan_gives_the_same_numbers(athlete_store) -> None:

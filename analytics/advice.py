@@ -1,0 +1,74 @@
+"""What to change next: one ordered list of advice from every metric.
+
+The Overview page, the CLI report and the static HTML report all show this same list, so
+an athlete and their coach read the same advice wherever they look. Order is by urgency:
+training often enough first (the milestones depend on it), then recovery, then load.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import duckdb
+import pandas as pd
+
+from .filters import Filters, period
+from .frequency import sessions_per_week, short_rests
+from .milestones import milestones
+from .programs import overload_suggestions
+from .strength import trends
+
+COLUMNS = ["kind", "action", "exercise_id", "exercise", "message"]
+RECENT_DAYS = 14
+
+
+def next_steps(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
+    """Advice rows (kind, action, exercise_id, exercise, message), most urgent first.
+
+    kinds: ``frequency`` (sessions short this week), ``milestone`` (a window at risk),
+    ``rest`` (same muscles within 48 h in the last two weeks), ``plateau`` (a stalled lift),
+    ``load`` (progressive overload: action ``add load`` or ``hold load``).
+    """
+    rows: list[dict[str, object]] = []
+    weeks = sessions_per_week(con, flt)
+    if weeks.empty or int(weeks["sessions"].sum()) == 0:
+        return pd.DataFrame(columns=COLUMNS)
+    target = f"{flt.target_min}-{flt.target_max}"
+    missing = flt.target_min - int(weeks.iloc[-1]["sessions"])
+    if missing > 0:
+        rows.append({"kind": "frequency", "action": "train more often", "message": (
+            f"Fit in {missing} more session{'s' if missing > 1 else ''} this week to meet "
+            f"the {target} a week target.")})
+    for window in milestones(con, flt).itertuples(index=False):
+        if window.status == "at risk":
+            rows.append({"kind": "milestone", "action": "train more often", "message": (
+                f"The weeks {window.first_week}-{window.last_week} milestone ({window.label}) "
+                f"is at risk: {window.weeks_met} of {window.weeks_elapsed} weeks met the "
+                "target so far.")})
+    rows.extend(_rest_advice(con, flt))
+    for lift in trends(con, flt).itertuples(index=False):
+        if bool(lift.plateau):
+            flat = "" if pd.isna(lift.weeks_since_pr) else f" for {int(lift.weeks_since_pr)} weeks"
+            rows.append({"kind": "plateau", "action": "change the stimulus",
+                         "exercise_id": lift.exercise_id, "exercise": lift.exercise,
+                         "message": f"{lift.exercise} has not set an e1RM record{flat}: "
+                         "change the rep range or take a lighter week."})
+    for item in overload_suggestions(con, flt).itertuples(index=False):
+        rows.append({"kind": "load", "action": item.action, "exercise_id": item.exercise_id,
+                     "exercise": item.exercise, "message": item.message})
+    return pd.DataFrame(rows, columns=COLUMNS)
+
+
+def _rest_advice(con: duckdb.DuckDBPyConnection, flt: Filters) -> list[dict[str, object]]:
+    """One line when sessions in the last two weeks reloaded muscles within 48 hours."""
+    short = short_rests(con, flt)
+    bounds = period(con, flt)
+    if short.empty or bounds is None:
+        return []
+    cutoff = pd.Timestamp(bounds[1] - timedelta(days=RECENT_DAYS))
+    recent = int((short["performed_at"] >= cutoff).sum())
+    if not recent:
+        return []
+    return [{"kind": "rest", "action": "rest longer", "message": (
+        f"{recent} session{'s' if recent > 1 else ''} in the last two weeks trained a muscle "
+        "again within 48 hours; space sessions for the same muscles two days apart.")}]

@@ -93,13 +93,18 @@ def load_programs() -> dict[str, Programme]:
     }
 
 
+RECENT_DAYS = 28
+
+
 def athlete_programme(
     con: duckdb.DuckDBPyConnection, flt: Filters
 ) -> tuple[Programme | None, Literal["set", "auto", "none"]]:
     """The programme to judge the athlete against and how it was chosen.
 
     "set": ``athletes.program`` names a known programme; "auto": best overlap with the
-    exercises logged in the period; "none": nothing logged overlaps any programme.
+    exercises logged in the last four weeks of the period (an athlete who moved from the
+    beginner to the intermediate programme is judged against the one they follow now);
+    "none": nothing logged overlaps any programme.
     """
     programmes = load_programs()
     rows = con.execute(
@@ -113,7 +118,8 @@ def athlete_programme(
         exercise_id
         for (exercise_id,) in con.execute(
             f"WITH {scope_cte(con, flt)} SELECT DISTINCT exercise_id FROM working "
-            "WHERE exercise_id IS NOT NULL",
+            "WHERE exercise_id IS NOT NULL AND session_at > "
+            f"(SELECT max(session_at) FROM working) - INTERVAL {RECENT_DAYS} DAY",
             flt.params,
         ).fetchall()
     }

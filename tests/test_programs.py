@@ -70,6 +70,25 @@ def test_programme_auto_picked_by_overlap() -> None:
     assert (programme.key, how) == ("intermediate", "auto")
 
 
+def test_auto_pick_follows_the_last_four_weeks() -> None:
+    # Eight weeks of the beginner programme's lifts, then one intermediate session five
+    # weeks later: over all time beginner overlaps more, but only the intermediate
+    # session lies within 28 days of the latest session, so that programme is picked.
+    beginner = [
+        row
+        for day in (6, 9, 13, 16)
+        for name in ("Glute Bridge", "Wall Sit", "Kettlebell Swing", "Bent Over Row (Barbell)")
+        for row in sets_of(f"2025-01-{day:02d} 18:00", name, 20, [12])
+    ]
+    later = [
+        *sets_of("2025-02-24 18:00", "Hip Thrust (Barbell)", 100, [10]),
+        *sets_of("2025-02-24 18:00", "Face Pull", 20, [12]),
+    ]
+    con, athlete = _store(None, [*beginner, *later])
+    programme, how = athlete_programme(con, Filters(athlete))
+    assert (programme.key, how) == ("intermediate", "auto")
+
+
 def test_no_overlap_means_no_programme() -> None:
     con, athlete = _store(None, sets_of(S1, "Pull Up", None, [8]))
     assert athlete_programme(con, Filters(athlete)) == (None, "none")

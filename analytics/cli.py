@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from . import config
-from .filters import FORMULAS
+from .filters import FORMULAS, Filters
 from .ingest import FORMATS, IngestError, import_file
 from .sample import SAMPLE_ATHLETE, load_sample
 from .store import Store, StoreError
@@ -156,16 +156,20 @@ def cmd_load_sample(args: argparse.Namespace) -> int:
     return 0
 
 
+def _report_filters(store: Store, args: argparse.Namespace) -> tuple[str, Filters]:
+    """The athlete named by --athlete (or the only one) and the period/unit/formula flags."""
+    athlete = args.athlete or _only_athlete(store)
+    return athlete, Filters(
+        athlete_id=store.athlete_id(athlete), start=args.from_date, end=args.to_date,
+        unit=args.unit, formula=args.formula,
+    )
+
+
 def cmd_report(args: argparse.Namespace) -> int:
-    from .filters import Filters
     from .report import build_report, render_text
 
     with _store(args) as store:
-        athlete = args.athlete or _only_athlete(store)
-        filters = Filters(
-            athlete_id=store.athlete_id(athlete), start=args.from_date, end=args.to_date,
-            unit=args.unit,
-        )
+        _athlete, filters = _report_filters(store, args)
         cur = store.cursor()
         try:
             report = build_report(cur, filters)
@@ -251,15 +255,10 @@ def cmd_share_revoke(args: argparse.Namespace) -> int:
 
 
 def cmd_export_report(args: argparse.Namespace) -> int:
-    from .filters import Filters
     from .html_report import build_html_report
 
     with _store(args) as store:
-        athlete = args.athlete or _only_athlete(store)
-        filters = Filters(
-            athlete_id=store.athlete_id(athlete), start=args.from_date, end=args.to_date,
-            unit=args.unit, formula=args.formula,
-        )
+        athlete, filters = _report_filters(store, args)
         cur = store.cursor()
         try:
             document = build_html_report(cur, filters)
@@ -323,21 +322,22 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("load-sample", parents=[common], help="load the sample athlete")
     p.set_defaults(func=cmd_load_sample)
 
-    p = sub.add_parser("report", parents=[common], help="progress report for one athlete")
-    p.add_argument("--athlete", help="athlete name (default: the only athlete)")
-    p.add_argument("--from", dest="from_date", type=_iso_date, help="first day, YYYY-MM-DD")
-    p.add_argument("--to", dest="to_date", type=_iso_date, help="last day, YYYY-MM-DD")
-    p.add_argument("--unit", choices=["kg", "lb"], default="kg", help="display unit")
+    reporting = argparse.ArgumentParser(add_help=False)
+    reporting.add_argument("--athlete", help="athlete name (default: the only athlete)")
+    reporting.add_argument("--from", dest="from_date", type=_iso_date,
+                           help="first day, YYYY-MM-DD")
+    reporting.add_argument("--to", dest="to_date", type=_iso_date, help="last day, YYYY-MM-DD")
+    reporting.add_argument("--unit", choices=["kg", "lb"], default="kg", help="display unit")
+    reporting.add_argument("--formula", default="epley", choices=list(FORMULAS),
+                           help="e1RM formula")
+
+    p = sub.add_parser("report", parents=[common, reporting],
+                       help="progress report for one athlete")
     p.set_defaults(func=cmd_report)
 
-    p = sub.add_parser("export-report", parents=[common],
+    p = sub.add_parser("export-report", parents=[common, reporting],
                        help="one athlete's report as a self-contained HTML file")
-    p.add_argument("--athlete", help="athlete name (default: the only athlete)")
     p.add_argument("--out", required=True, help="file to write, e.g. report.html")
-    p.add_argument("--from", dest="from_date", type=_iso_date, help="first day, YYYY-MM-DD")
-    p.add_argument("--to", dest="to_date", type=_iso_date, help="last day, YYYY-MM-DD")
-    p.add_argument("--unit", choices=["kg", "lb"], default="kg", help="display unit")
-    p.add_argument("--formula", default="epley", choices=list(FORMULAS), help="e1RM formula")
     p.set_defaults(func=cmd_export_report)
 
     share = sub.add_parser("share", help="read-only links for a coach")

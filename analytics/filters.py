@@ -157,3 +157,16 @@ def period(con: duckdb.DuckDBPyConnection, flt: Filters) -> tuple[date, date] | 
 def week_start(day: date) -> date:
     """The Monday of ``day``'s ISO week."""
     return day - timedelta(days=day.weekday())
+
+
+WEEKS_CTE = """weeks AS (
+            SELECT CAST(range AS DATE) AS week_start
+            FROM range($first_week, $last_week + INTERVAL 7 DAY, INTERVAL 7 DAY)
+        )"""
+"""CTE ``weeks``: every ISO week of the period, so weeks without sessions show as zeros.
+Bind :func:`week_params`."""
+
+
+def week_params(bounds: tuple[date, date]) -> dict[str, date]:
+    """Parameters for :data:`WEEKS_CTE`: the Mondays of the period's first and last day."""
+    return {"first_week": week_start(bounds[0]), "last_week": week_start(bounds[1])}

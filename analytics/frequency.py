@@ -25,7 +25,7 @@ import pandas as pd
 
 from . import units
 from .catalog import register
-from .filters import Filters, period, scope_cte, week_start
+from .filters import WEEKS_CTE, Filters, period, scope_cte, week_params, week_start
 from .volume import work_cte
 
 if TYPE_CHECKING:
@@ -46,17 +46,13 @@ def sessions_per_week(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFr
         return pd.DataFrame(columns=columns)
     params = {
         **flt.params,
-        "first_week": week_start(bounds[0]),
-        "last_week": week_start(bounds[1]),
+        **week_params(bounds),
         "target_min": flt.target_min,
         "target_max": flt.target_max,
     }
     return con.execute(
         f"""WITH {scope_cte(con, flt)},
-        weeks AS (
-            SELECT CAST(range AS DATE) AS week_start
-            FROM range($first_week, $last_week + INTERVAL 7 DAY, INTERVAL 7 DAY)
-        ),
+        {WEEKS_CTE},
         counted AS (
             SELECT week_start, count(DISTINCT session_id) AS sessions
             FROM working GROUP BY week_start

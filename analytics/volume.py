@@ -23,7 +23,7 @@ import pandas as pd
 
 from . import units
 from .catalog import MUSCLES, register
-from .filters import Filters, period, scope_cte, week_start
+from .filters import WEEKS_CTE, Filters, period, scope_cte, week_params
 
 if TYPE_CHECKING:
     import duckdb
@@ -94,14 +94,10 @@ def volume_by_week(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame
                "hold_seconds"]  # fmt: skip
     if bounds is None:
         return units.convert(pd.DataFrame(columns=columns), ["tonnage"], flt.unit)
-    params = {**flt.params, "first_week": week_start(bounds[0]),
-              "last_week": week_start(bounds[1])}  # fmt: skip
+    params = {**flt.params, **week_params(bounds)}
     frame = con.execute(
         f"""WITH {work_cte(con, flt)},
-        weeks AS (
-            SELECT CAST(range AS DATE) AS week_start
-            FROM range($first_week, $last_week + INTERVAL 7 DAY, INTERVAL 7 DAY)
-        ),
+        {WEEKS_CTE},
         totals AS (
             SELECT week_start, count(DISTINCT session_id) AS sessions, {_TOTALS}
             FROM measured GROUP BY week_start
@@ -147,14 +143,10 @@ def hard_sets_by_muscle(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.Data
     bounds = period(con, flt)
     if bounds is None:
         return pd.DataFrame(columns=["week_start", "muscle", "hard_sets"])
-    params = {**flt.params, "first_week": week_start(bounds[0]),
-              "last_week": week_start(bounds[1]), "muscles": list(MUSCLES)}  # fmt: skip
+    params = {**flt.params, **week_params(bounds), "muscles": list(MUSCLES)}
     return con.execute(
         f"""WITH {scope_cte(con, flt)},
-        weeks AS (
-            SELECT CAST(range AS DATE) AS week_start
-            FROM range($first_week, $last_week + INTERVAL 7 DAY, INTERVAL 7 DAY)
-        ),
+        {WEEKS_CTE},
         muscles AS (
             SELECT unnest($muscles) AS muscle, generate_subscripts($muscles, 1) AS ord
         ),

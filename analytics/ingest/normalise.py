@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import duckdb
 
-from .formats import FormatPlan
+from .formats import DATE_FORMATS, FormatPlan
 
 LB_TO_KG = 0.45359237
 
@@ -83,9 +83,14 @@ def staging_sql(
         return f"nullif(trim({names[column]}), '')"
 
     def number(value: str) -> str:
+        """The cell as a number (may be nan/inf: :func:`finite` filters those)."""
         if decimal_comma:
             value = f"replace({value}, ',', '.')"
         return f"TRY_CAST({value} AS DOUBLE)"
+
+    def finite(value: str) -> str:
+        """``value`` unless it is nan or infinite (`nan`, `inf`, `1e999` are not numbers)."""
+        return f"CASE WHEN isfinite({value}) THEN {value} END"
 
     def clock_parts(value: str) -> str:
         """`1h 5m`, `38min`, `45s` split into hours/minutes/seconds text (one regex).
@@ -154,11 +159,17 @@ def staging_sql(
         column = plan.columns.get(field)
         return sql_string(column.strip().lower()) if column else "NULL"
 
+    if set(plan.date_formats) == set(DATE_FORMATS):
+        date_hint = "expected e.g. 2025-03-05 18:12:00"
+    else:  # the layout a column mapping named
+        date_hint = "expected the layout " + " or ".join(plan.date_formats)
+    date_hint = date_hint.replace("'", "''")
+
     # Validation in order: the first failing check names the column and the reason.
     checks = [
         ("date_raw IS NULL", label("date"), "'date is empty'"),
         ("performed_at IS NULL", label("date"), "'date ' || quote_text(date_raw) || "
-         "' is not a date Backline can read (expected e.g. 2025-03-05 18:12:00)'"),
+         f"' is not a date Backline can read ({date_hint})'"),
         (f"year(performed_at) < {EARLIEST_YEAR}", label("date"),
          f"'date ' || quote_text(date_raw) || ' is before {EARLIEST_YEAR}; check the export'"),
         ("performed_at > current_localtimestamp() + INTERVAL 1 DAY", label("date"),
@@ -176,7 +187,9 @@ def staging_sql(
          "CASE WHEN unit_raw IS NULL THEN 'weight unit is blank (expected kg or lb)' "
          "ELSE 'weight unit ' || quote_text(unit_raw) || ' is not kg or lb' END"),
         (f"weight_kg > {MAX_WEIGHT_KG}", label("weight"),
-         f"'weight ' || weight_raw || ' is implausible (over {MAX_WEIGHT_KG:g} kg)'"),
+         "'weight ' || weight_raw || CASE WHEN weight_factor <> 1 THEN ' (' || "
+         "CAST(round(weight_kg) AS BIGINT) || ' kg)' ELSE '' END || "
+         f"' is implausible (over {MAX_WEIGHT_KG:g} kg)'"),
         ("reps_raw IS NOT NULL AND (reps_value IS NULL OR reps_value <> floor(reps_value))",
          label("reps"), "'reps ' || quote_text(reps_raw) || ' is not a whole number'"),
         ("reps_value < 0", label("reps"), "'reps ' || reps_raw || ' is negative'"),
@@ -233,23 +246,34 @@ def staging_sql(
             TRY_STRPTIME(date_raw, {formats}) AS performed_at,
             {clock_parts('workout_duration_raw')} AS workout_duration_parts,
             {clock_parts('duration_raw')} AS duration_parts,
-            {number('weight_raw')} AS weight_value,
+            {number('weight_raw')} AS weight_number,
             {weight_factor} AS weight_factor,
-            {number('reps_raw')} AS reps_value,
-            {number('rpe_raw')} AS rpe_value,
-            {number('distance_raw')} AS distance_value,
+            {number('reps_raw')} AS reps_number,
+            {number('rpe_raw')} AS rpe_number,
+            {number('distance_raw')} AS distance_number,
             {distance_factor} AS distance_factor
         FROM parsed
     ),
     typed AS (
         SELECT *,
-            {duration('workout_duration_raw', 'workout_duration_parts')} AS workout_duration_s,
-            {duration('duration_raw', 'duration_parts')} AS duration_value,
+            {duration('workout_duration_raw', 'workout_duration_parts')}
+                AS workout_duration_number,
+            {duration('duration_raw', 'duration_parts')} AS duration_number,
             CASE WHEN type_token IS NULL OR regexp_full_match(type_token, '\\d+') THEN 'working'
                  ELSE {_case_map('type_token', SET_TYPES)} END AS set_type,
-            CASE WHEN weight_value = 0 THEN NULL ELSE weight_value * weight_factor END
-                AS weight_kg
+            CASE WHEN isfinite(weight_number) AND weight_number <> 0
+                 THEN weight_number * weight_factor END AS weight_kg
         FROM valued
+    ),
+    finite AS (
+        SELECT *,
+            {finite('workout_duration_number')} AS workout_duration_s,
+            {finite('duration_number')} AS duration_value,
+            {finite('weight_number')} AS weight_value,
+            {finite('reps_number')} AS reps_value,
+            {finite('rpe_number')} AS rpe_value,
+            {finite('distance_number')} AS distance_value
+        FROM typed
     ),
     judged AS (
         SELECT *,
@@ -266,7 +290,7 @@ def staging_sql(
                 THEN 'set not done (no reps, time or distance logged)'
             END AS skip_reason,
             {failed_check} AS failed_check
-        FROM typed
+        FROM finite
     )
     SELECT
         performed_at,

@@ -125,7 +125,8 @@ def _structural_message(kind: object, detail: object, width: int) -> str:
     if kind == "TOO MANY COLUMNS":
         return f"row has {found} fields but the header has {width} (extra columns)"
     if kind == "UNQUOTED VALUE":
-        return "a quote is not closed, or a value has a stray quote"
+        return ("a quote is not closed, or a value has a stray quote (when a quote is never "
+                "closed, the rows after it are read as part of this value)")
     if kind == "INVALID ENCODING":
         return "the row is not valid text in the file's encoding"
     if kind == "LINE SIZE OVER MAXIMUM":

@@ -55,8 +55,24 @@ class Store:
             raise StoreError(
                 f"{self.path} is not a Backline store DuckDB can open: {exc}"
             ) from exc
+        if str(self.path) != ":memory:" and not self._file_backed():
+            self._con.close()
+            raise StoreError(
+                f"{self.path} is not a Backline store: DuckDB reads it as a "
+                f"{self.path.suffix.lstrip('.').upper() or 'data'} file, not a database, so "
+                "nothing would be saved. Pass the store with --db (e.g. backline.duckdb) and "
+                "the export as the file to import."
+            )
         if not read_only:
             self.migrate()
+
+    def _file_backed(self) -> bool:
+        """True when the connection writes to the file (DuckDB opens a .csv or .parquet
+        path as an in-memory database with views over it: writes would be lost)."""
+        path = self._con.execute(
+            "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"
+        ).fetchone()
+        return bool(path and path[0])
 
     # -- lifecycle -----------------------------------------------------------------
     def close(self) -> None:
@@ -117,7 +133,10 @@ class Store:
             try:
                 yield cur
             except BaseException:
-                cur.execute("ROLLBACK")
+                # A failed rollback (a closed or interrupted connection) must not hide the
+                # error that caused it; DuckDB discards an unfinished transaction anyway.
+                with contextlib.suppress(duckdb.Error):
+                    cur.execute("ROLLBACK")
                 raise
             else:
                 cur.execute("COMMIT")
@@ -200,7 +219,10 @@ class Store:
             )
 
     def delete_athlete(self, athlete_id: int) -> None:
-        """Remove an athlete and everything stored for them, in one transaction."""
+        """Remove an athlete and everything stored for them, in one transaction.
+
+        Deleting an athlete that is already gone does nothing (two sessions may both ask).
+        """
         with self.transaction() as cur:
             imports = "SELECT import_id FROM imports WHERE athlete_id = ?"
             cur.execute(f"DELETE FROM rejected_rows WHERE import_id IN ({imports})", [athlete_id])
@@ -210,6 +232,12 @@ class Store:
     def delete_import(self, import_id: int) -> int:
         """Undo one import: its sets, its rejects and its record. Returns sets removed."""
         with self.transaction() as cur:
+            if not cur.execute(
+                "SELECT count(*) FROM imports WHERE import_id = ?", [import_id]
+            ).fetchone()[0]:
+                raise StoreError(
+                    f"No import {import_id} in {self.path} (list them: backline imports)."
+                )
             removed = cur.execute(
                 "SELECT count(*) FROM sets WHERE import_id = ?", [import_id]
             ).fetchone()[0]

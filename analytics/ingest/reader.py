@@ -115,7 +115,11 @@ def _chunks(stream: BinaryIO) -> Iterator[bytes]:
 
 
 class _Converter:
-    """Re-encodes a byte stream to UTF-8 (and CR line ends to LF), chunk by chunk."""
+    """Re-encodes a byte stream to UTF-8 with LF line ends, chunk by chunk.
+
+    CRLF becomes LF (DuckDB's strict reader fails on files that mix the two, as files
+    edited on two systems do); in a CR-only file (old Mac) every CR becomes LF.
+    """
 
     def __init__(self, encoding: str, cr_only: bool) -> None:
         errors = "replace" if encoding in ("cp1252", "utf-8-sig") else "strict"
@@ -125,41 +129,56 @@ class _Converter:
 
     def feed(self, chunk: bytes, final: bool = False) -> bytes:
         text = self._decoder.decode(chunk, final=final)
+        if self._pending_cr:
+            text = "\r" + text
+        self._pending_cr = not final and text.endswith("\r")
+        if self._pending_cr:
+            text = text[:-1]
+        text = text.replace("\r\n", "\n")
         if self._cr_only:
-            if self._pending_cr:
-                text = "\r" + text
-            self._pending_cr = not final and text.endswith("\r")
-            if self._pending_cr:
-                text = text[:-1]
-            text = text.replace("\r\n", "\n").replace("\r", "\n")
+            text = text.replace("\r", "\n")
         return text.encode("utf-8")
 
 
-def _scan(stream: BinaryIO, name: str, encoding: str, cr_only: bool,
-          target: BinaryIO | None) -> tuple[str, str]:
-    """One pass: SHA-256 of the original bytes, encoding check, converted copy to ``target``.
+class _MixedLineEnds(Exception):
+    """Internal: the UTF-8 file mixes CRLF and LF; copy it with LF line ends."""
 
-    Returns (sha256, encoding actually used). UTF-8 that turns out not to be UTF-8 is read
-    as Windows-1252 (old spreadsheets save it; it maps every byte such files hold).
+
+def _scan(stream: BinaryIO, name: str, encoding: str, cr_only: bool,
+          target: BinaryIO | None, convert: bool) -> str:
+    """One pass over the file; returns the SHA-256 of its original bytes.
+
+    ``convert``: decode ``encoding`` and write UTF-8 with LF line ends to ``target``.
+    Otherwise check that the file is UTF-8 (raise :class:`_NotUtf8` if not), copy it as it
+    is to ``target`` when given, and raise :class:`_MixedLineEnds` when it mixes CRLF and
+    LF line ends (DuckDB's strict reader cannot read those).
     """
     sha = hashlib.sha256()
-    convert = encoding != "utf-8" or cr_only
     converter = _Converter(encoding, cr_only) if convert else None
-    validator = codecs.getincrementaldecoder("utf-8")() if not convert else None
+    validator = None if convert else codecs.getincrementaldecoder("utf-8")()
+    line_feeds = crlfs = 0
+    previous_cr = False
     try:
         for chunk in _chunks(stream):
             sha.update(chunk)
-            if validator is not None:
-                if not chunk.isascii():
-                    validator.decode(chunk)
-                if target is not None:
-                    target.write(chunk)
-            elif converter is not None and target is not None:
+            if converter is not None:
+                assert target is not None
                 target.write(converter.feed(chunk))
-        if validator is not None:
-            validator.decode(b"", final=True)
-        elif converter is not None and target is not None:
+                continue
+            assert validator is not None
+            if not chunk.isascii():
+                validator.decode(chunk)
+            line_feeds += chunk.count(b"\n")
+            crlfs += chunk.count(b"\r\n") + (previous_cr and chunk[:1] == b"\n")
+            previous_cr = chunk.endswith(b"\r")
+            if target is not None:
+                target.write(chunk)
+        if converter is not None:
+            assert target is not None
             target.write(converter.feed(b"", final=True))
+        else:
+            assert validator is not None
+            validator.decode(b"", final=True)
     except UnicodeDecodeError as exc:
         if encoding == "utf-8":
             raise _NotUtf8 from exc
@@ -167,7 +186,9 @@ def _scan(stream: BinaryIO, name: str, encoding: str, cr_only: bool,
             f"{name}: starts like {encoding.upper()} text but is not valid {encoding.upper()} "
             f"({exc.reason} at byte {exc.start})."
         ) from exc
-    return sha.hexdigest(), encoding
+    if crlfs and line_feeds > crlfs:
+        raise _MixedLineEnds
+    return sha.hexdigest()
 
 
 class _NotUtf8(Exception):
@@ -180,32 +201,35 @@ def _open(raw: bytes | None, path: Path | None) -> BinaryIO:
 
 def _prepare(raw: bytes | None, path: Path | None, name: str, encoding: str,
              cr_only: bool) -> tuple[str, str, Path | None]:
-    """(sha256, encoding used, converted copy or None when DuckDB can read ``path`` as is)."""
-    copy = path is None or encoding != "utf-8" or cr_only
-    for attempt in (encoding, "cp1252"):
-        if not copy:
-            try:
-                with _open(raw, path) as stream:
-                    sha, used = _scan(stream, name, attempt, cr_only, None)
-                return sha, used, None
-            except _NotUtf8:
-                copy = True
-                continue
-        with tempfile.NamedTemporaryFile(
+    """(sha256, encoding used, converted copy or None when DuckDB can read ``path`` as is).
+
+    A UTF-8 file with consistent line ends is read in place; anything else (another
+    encoding, CR-only or mixed line ends) is copied as UTF-8 with LF line ends. Uploaded
+    bytes are always copied to a file, since DuckDB reads files.
+    """
+    convert = encoding != "utf-8" or cr_only
+    while True:  # at most three passes: as is, then converted, then as Windows-1252
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed on every path below
             "wb", suffix=".csv", prefix="backline-import-", delete=False
-        ) as handle:
-            target = Path(handle.name)
-            try:
-                with _open(raw, path) as stream:
-                    sha, used = _scan(stream, name, attempt, cr_only, handle)
-            except BaseException as exc:
+        ) if path is None or convert else None
+        try:
+            with _open(raw, path) as stream:
+                sha = _scan(stream, name, encoding, cr_only, handle, convert)
+        except BaseException as failed:
+            if handle is not None:
                 handle.close()
-                target.unlink(missing_ok=True)
-                if isinstance(exc, _NotUtf8):
-                    continue
+                Path(handle.name).unlink(missing_ok=True)
+            if not isinstance(failed, _NotUtf8 | _MixedLineEnds):
                 raise
-        return sha, used, target
-    raise AssertionError("unreachable: Windows-1252 decodes every byte")  # pragma: no cover
+            if isinstance(failed, _NotUtf8):
+                encoding = "cp1252"
+            convert = True
+            continue
+        if handle is not None:
+            handle.close()
+        if handle is None:
+            return sha, encoding, None
+        return sha, encoding, Path(handle.name)
 
 
 def open_source(data: bytes | str | os.PathLike[str], name: str | None = None) -> CsvSource:

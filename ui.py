@@ -22,8 +22,8 @@ app opens the database or renders user text, so the rules live here once:
   drops everything after a write.
 * **Escaping** — user text (exercise, athlete and file names, notes) is shown with
   :func:`escape_md` inside markdown, or as plain data (``st.text``, ``st.dataframe``);
-  ``unsafe_allow_html`` is never used. CSV downloads go through :func:`csv_bytes`, which
-  neutralises spreadsheet formulas.
+  ``unsafe_allow_html`` is never used. CSV downloads go through
+  :func:`analytics.csv_safety.safe_csv_bytes`, which neutralises spreadsheet formulas.
 """
 
 from __future__ import annotations
@@ -43,6 +43,7 @@ import streamlit as st
 from PIL import Image, ImageDraw
 
 from analytics import config
+from analytics.csv_safety import safe_csv_bytes
 from analytics.filters import FORMULAS, Filters
 from analytics.sample import ensure_not_empty
 from analytics.store import Store
@@ -368,41 +369,11 @@ def escape_md(text: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", value)
 
 
-_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
-
-
-def neutralise_cell(value: object) -> object:
-    """A text cell that a spreadsheet would run as a formula gets a leading apostrophe."""
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
-
-
-def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
-    """A copy of ``frame`` with every text cell passed through :func:`neutralise_cell`.
-
-    Numbers stay numbers (a negative number is data, not a formula); text columns and
-    column names are escaped.
-    """
-    out = frame.copy()
-    for column in out.columns:
-        series = out[column]
-        if series.dtype == object or pd.api.types.is_string_dtype(series.dtype):
-            out[column] = series.astype(object).map(neutralise_cell)
-    out.columns = [neutralise_cell(str(c)) for c in out.columns]
-    return out
-
-
-def csv_bytes(frame: pd.DataFrame) -> bytes:
-    """``frame`` as UTF-8 CSV bytes, safe to open in Excel / Sheets / LibreOffice."""
-    return safe_frame(frame).to_csv(index=False).encode("utf-8")
-
-
 def download_csv(frame: pd.DataFrame, file_name: str, *, label: str = "Download CSV",
                  key: str | None = None) -> None:
     """A download button for ``frame`` as a formula-safe CSV."""
     st.download_button(
-        label, csv_bytes(frame), file_name=file_name, mime="text/csv",
+        label, safe_csv_bytes(frame), file_name=file_name, mime="text/csv",
         key=key or f"dl-{file_name}", on_click="ignore", icon=":material/download:",
     )
 

@@ -7,7 +7,6 @@ directly (``set_value``), so uploads go through the real Import page.
 
 from __future__ import annotations
 
-import io
 import json
 import re
 import sys
@@ -318,16 +317,3 @@ def test_escape_md_handles_missing_values() -> None:
     assert ui.escape_md(float("nan")) == ""
     assert ui.escape_md(42) == "42"
 
-
-def test_csv_downloads_neutralise_spreadsheet_formulas() -> None:
-    frame = pd.DataFrame({
-        "name": ["=HYPERLINK(\"http://x\")", "+cmd", "-2+3", "@SUM(A1)", "RDL", "\t=1"],
-        "load": [-5.0, 1.0, 2.0, 3.0, 4.0, 5.0],
-    })
-    text = ui.csv_bytes(frame).decode("utf-8")
-    rows = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-    assert list(rows["name"]) == ["'=HYPERLINK(\"http://x\")", "'+cmd", "'-2+3", "'@SUM(A1)",
-                                  "RDL", "'\t=1"]
-    assert rows["load"].iloc[0] == "-5.0"  # numbers are data, not formulas
-    odd = pd.DataFrame({"=col": pd.array(["=x", None], dtype="string")})
-    assert ui.csv_bytes(odd).decode().splitlines() == ["'=col", "'=x", '""']

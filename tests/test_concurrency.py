@@ -71,9 +71,13 @@ def test_two_imports_at_once_from_threads(tmp_path: Path) -> None:
             [a.import_id, b.import_id])
 
 
-def test_two_overlapping_imports_at_once_store_each_set_once(tmp_path: Path) -> None:
+@pytest.mark.parametrize("batch_rows", [pipeline.BATCH_ROWS, 3_000])
+def test_two_overlapping_imports_at_once_store_each_set_once(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch_rows: int
+) -> None:
     """Sessions 1000-1999 are in both files: one import stores them, the other counts
-    them as duplicates, whichever wins the race."""
+    them as duplicates, whichever wins the race (also when written in many batches)."""
+    monkeypatch.setattr(pipeline, "BATCH_ROWS", batch_rows)
     with Store(tmp_path / "store.duckdb") as store:
         a, b = _run_together(store, [template_log(0, 2000), template_log(1000, 2000)])
         assert a.imported + b.imported == 30_000

@@ -11,6 +11,9 @@ weights, unknown units, fractional reps, impossible dates, unknown set types...)
 * Importing the same file again changes nothing.
 * Importing several exports of one log (each a set of whole sessions, as successive
   exports of a growing log are) gives the same sets whatever the order of the files.
+
+The importer writes big files in batches of numbering groups; the batch size is drawn
+too (down to 2 rows), so these small files also run through many batches.
 """
 
 from __future__ import annotations
@@ -19,10 +22,12 @@ import csv
 import io
 from dataclasses import dataclass
 from typing import Any
+from unittest.mock import patch
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import analytics.ingest.pipeline as pipeline
 from analytics.ingest import import_file
 from analytics.store import Store
 from tests.ingest_helpers import snapshot
@@ -137,7 +142,8 @@ def test_every_record_is_accounted_for_and_reimport_changes_nothing(
     log: tuple[Session, ...], fmt: str, data: Any
 ) -> None:
     content, records = render(log, fmt, data.draw)
-    with Store(":memory:") as store:
+    batch_rows = data.draw(st.sampled_from([2, 5, pipeline.BATCH_ROWS]))
+    with Store(":memory:") as store, patch.object(pipeline, "BATCH_ROWS", batch_rows):
         first = import_file(store, content, athlete="p", unit="kg", file_name="log.csv")
         _check_accounting(store, first, content, records)
         before = snapshot(store)
@@ -168,9 +174,10 @@ def test_the_order_of_the_files_does_not_change_the_store(
                                     unique=True))
         parts.append(render(tuple(log[i] for i in sorted(chosen)), fmt, data.draw)[0])
     order = data.draw(st.permutations(range(count)))
+    batch_rows = data.draw(st.sampled_from([2, 5, pipeline.BATCH_ROWS]))
     finals = []
     for sequence in (range(count), order):
-        with Store(":memory:") as store:
+        with Store(":memory:") as store, patch.object(pipeline, "BATCH_ROWS", batch_rows):
             for i in sequence:
                 import_file(store, parts[i], athlete="p", unit="kg", file_name=f"{i}.csv")
             finals.append(_sets_without_import_ids(store))

@@ -92,31 +92,17 @@ def staging_sql(
         """``value`` unless it is nan or infinite (`nan`, `inf`, `1e999` are not numbers)."""
         return f"CASE WHEN isfinite({value}) THEN {value} END"
 
-    def clock_parts(value: str) -> str:
-        """`1h 5m`, `38min`, `45s` split into hours/minutes/seconds text (one regex).
-
-        Evaluated only for values that are neither plain numbers, clock times nor a
-        number with one unit (Strong's `38min`), so the regex runs for few cells.
-        """
+    def clock_parts(value: str, plain: str) -> str:
+        """`1h 5m`, `38min`, `45s` split into hours/minutes/seconds text (one regex), for
+        cells that are neither a plain number (``plain``) nor a clock time."""
         return (
-            f"CASE WHEN {number(value)} IS NULL AND NOT contains({value}, ':') "
-            f"AND {one_unit(value)} IS NULL THEN "
+            f"CASE WHEN {plain} IS NULL AND NOT contains({value}, ':') THEN "
             f"regexp_extract(lower({value}), "
             r"'^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*(?:(\d+)\s*s)?\s*$', "
             "['h', 'm', 's']) END"
         )
 
-    def one_unit(value: str) -> str:
-        """Seconds for digits followed directly by one unit: `38min`, `29m`, `45s`, `2h`."""
-        unit = f"ltrim(lower({value}), '0123456789')"
-        digits = f"TRY_CAST(left({value}, length({value}) - length({unit})) AS DOUBLE)"
-        return (
-            f"CASE WHEN length({unit}) < length({value}) THEN CASE {unit} "
-            f"WHEN 'min' THEN {digits} * 60 WHEN 'm' THEN {digits} * 60 "
-            f"WHEN 's' THEN {digits} WHEN 'h' THEN {digits} * 3600 END END"
-        )
-
-    def duration(value: str, parts: str) -> str:
+    def duration(value: str, plain: str, parts: str) -> str:
         """Seconds from `90`, `1:30`, `0:01:30`, `38min`, `29m`, `1h 5m` or `45s`."""
         split = f"string_split({value}, ':')"
         clock = (
@@ -135,7 +121,7 @@ def staging_sql(
             f"CASE WHEN {parts}.h || {parts}.m || {parts}.s <> '' THEN "
             f"{part('h')} * 3600 + {part('m')} * 60 + {part('s')} END"
         )
-        return f"coalesce({number(value)}, {clock}, {one_unit(value)}, {words})"
+        return f"coalesce({plain}, {clock}, {words})"
 
     if plan.weight_unit is not None:
         weight_factor = repr(WEIGHT_UNITS[plan.weight_unit])
@@ -244,8 +230,8 @@ def staging_sql(
     valued AS (
         SELECT *,
             TRY_STRPTIME(date_raw, {formats}) AS performed_at,
-            {clock_parts('workout_duration_raw')} AS workout_duration_parts,
-            {clock_parts('duration_raw')} AS duration_parts,
+            {number('workout_duration_raw')} AS workout_duration_plain,
+            {number('duration_raw')} AS duration_plain,
             {number('weight_raw')} AS weight_number,
             {weight_factor} AS weight_factor,
             {number('reps_raw')} AS reps_number,
@@ -254,16 +240,23 @@ def staging_sql(
             {distance_factor} AS distance_factor
         FROM parsed
     ),
+    split AS (
+        SELECT *,
+            {clock_parts('workout_duration_raw', 'workout_duration_plain')}
+                AS workout_duration_parts,
+            {clock_parts('duration_raw', 'duration_plain')} AS duration_parts
+        FROM valued
+    ),
     typed AS (
         SELECT *,
-            {duration('workout_duration_raw', 'workout_duration_parts')}
-                AS workout_duration_number,
-            {duration('duration_raw', 'duration_parts')} AS duration_number,
+            {duration('workout_duration_raw', 'workout_duration_plain',
+                      'workout_duration_parts')} AS workout_duration_number,
+            {duration('duration_raw', 'duration_plain', 'duration_parts')} AS duration_number,
             CASE WHEN type_token IS NULL OR regexp_full_match(type_token, '\\d+') THEN 'working'
                  ELSE {_case_map('type_token', SET_TYPES)} END AS set_type,
             CASE WHEN isfinite(weight_number) AND weight_number <> 0
                  THEN weight_number * weight_factor END AS weight_kg
-        FROM valued
+        FROM split
     ),
     finite AS (
         SELECT *,
@@ -347,6 +340,24 @@ def date_formats_in_file_order(
     return tuple(formats[i] for i in order)
 
 
+#: The sets numbered together: one exercise in one session (session_id is made of the
+#: second the session started and its workout name).
+GROUP = "date_trunc('second', performed_at), workout_name, lower(exercise_raw)"
+
+
+def batch_filter(batch: int, batches: int, alias: str = "") -> str:
+    """Rows of numbering groups in share ``batch`` of ``batches`` (a group is never split).
+
+    Also true of stored sets: two sets with the same key are in the same group, so a
+    batch's duplicates can only be among the stored sets of the same share.
+    """
+    group = GROUP if not alias else (
+        f"date_trunc('second', {alias}.performed_at), {alias}.workout_name, "
+        f"lower({alias}.exercise_raw)"
+    )
+    return f"hash({group}) % {int(batches)} = {int(batch)}"
+
+
 def numbered_sql(athlete_id: int, *, dedupe: bool, batch: int = 0, batches: int = 1) -> str:
     """Valid staged rows with their set number and natural key.
 
@@ -364,15 +375,14 @@ def numbered_sql(athlete_id: int, *, dedupe: bool, batch: int = 0, batches: int 
     exactly what ``session_id`` is made of; the id itself is built after the window so the
     window does not have to carry it.
     """
-    group = "date_trunc('second', performed_at), workout_name, lower(exercise_raw)"
-    share = f"AND hash({group}) % {int(batches)} = {int(batch)}" if batches > 1 else ""
+    share = f"AND {batch_filter(batch, batches)}" if batches > 1 else ""
     key = f"md5(concat_ws('|', {int(athlete_id)}, session_id, lower(exercise_raw), set_index))"
     numbered = f"""
     SELECT *, {key} AS row_hash
     FROM (
         SELECT * EXCLUDE (valid), {SESSION_ID} AS session_id
         FROM (
-            SELECT *, row_number() OVER (PARTITION BY {group} ORDER BY rn) AS set_index
+            SELECT *, row_number() OVER (PARTITION BY {GROUP} ORDER BY rn) AS set_index
             FROM (
                 SELECT rowid AS rn, performed_at, workout_name, workout_duration_s,
                        exercise_raw, set_type, weight_kg, reps_value, rpe, duration_s,

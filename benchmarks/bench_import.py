@@ -1,0 +1,199 @@
+"""Import benchmark: Backline's import of a 1M-row Strong export vs DuckDB's plain CSV read.
+
+    python benchmarks/bench_import.py            # table on stdout
+    python benchmarks/bench_import.py --json     # rows for benchmarks/run.py
+
+The file is generated deterministically (a fixed seed) and cached under benchmarks/.data/.
+It is a classic Strong export (the most common one) of 1,000,000 rows with what real logs
+hold: warm-up and drop sets, RPE, some notes, Rest Timer rows (skipped) and a few bad
+cells (rejected), so every stage of the import does its work.
+
+Each measurement runs in a fresh child process, so the peak RSS is that of one import and
+nothing is cached between runs: DuckDB's baseline is ``CREATE TABLE t AS SELECT * FROM
+read_csv(file)`` into a new database file; Backline's is ``import_file`` into a new store
+(then a second import of the same file: every row a duplicate). Rounds alternate the two,
+and the best time of each is compared, which is the fairest reading on a shared machine.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(__file__).resolve().parent / ".data"
+ROWS = 1_000_000
+GENERATOR_VERSION = 1
+TARGET_RATIO = 2.0
+TARGET_RSS_MB = 600
+
+EXERCISES = (
+    "Romanian Deadlift (Barbell)", "Hip Thrust (Barbell)", "Bent Over Row (Barbell)",
+    "Kettlebell Swing", "Glute Bridge", "Back Extension", "Lat Pulldown (Cable)",
+    "Seated Row (Cable)", "Good Morning (Barbell)", "Deadlift (Barbell)",
+    "Single Leg Romanian Deadlift (Dumbbell)", "Face Pull (Cable)",
+)
+HEADER = ("Date,Workout Name,Duration,Exercise Name,Set Order,Weight,Reps,Distance,"
+          "Seconds,Notes,Workout Notes,RPE\n")
+
+
+def dataset(rows: int = ROWS) -> Path:
+    """The cached benchmark file, generated on first use (same bytes every time)."""
+    path = DATA / f"strong_classic_{rows}_v{GENERATOR_VERSION}.csv"
+    if path.exists():
+        return path
+    DATA.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(20251125)
+    when = datetime(1990, 1, 1, 7, 0)
+    partial = path.with_suffix(".partial")
+    written = 0
+    with partial.open("w", encoding="utf-8", newline="") as out:
+        out.write(HEADER)
+        while written < rows:
+            when += timedelta(hours=rng.randint(6, 10))
+            workout = f"Posterior chain {'AB'[rng.randint(0, 1)]}"
+            duration = f"{rng.randint(30, 95)}min"
+            for exercise in rng.sample(EXERCISES, 5):
+                base = rng.randint(8, 80) * 2.5
+                for set_order in range(1, 6):
+                    if written >= rows:
+                        break
+                    roll = rng.random()
+                    order = "W" if set_order == 1 and roll < 0.3 else str(set_order)
+                    if set_order == 5 and roll < 0.05:
+                        order = "D"
+                    weight = f"{base:g}"
+                    reps = str(rng.randint(3, 15))
+                    if roll < 0.0005:
+                        reps = "x"  # a bad cell: rejected with its line and column
+                    note = "felt strong" if roll < 0.02 else ""
+                    rpe = rng.choice(("", "", "7", "8", "8.5", "9"))
+                    out.write(f"{when:%Y-%m-%d %H:%M:%S},{workout},{duration},{exercise},"
+                              f"{order},{weight},{reps},0,0,{note},,{rpe}\n")
+                    written += 1
+                if written < rows and rng.random() < 0.05:
+                    out.write(f"{when:%Y-%m-%d %H:%M:%S},{workout},{duration},{exercise},"
+                              "Rest Timer,0,0,0,90,,,\n")
+                    written += 1
+    partial.replace(path)
+    return path
+
+
+def _peak_rss_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def child(kind: str, csv_path: str, workdir: str) -> dict[str, object]:
+    """One measurement in this (fresh) process."""
+    import duckdb
+
+    work = Path(workdir)
+    if kind == "duckdb":
+        con = duckdb.connect(str(work / "raw.duckdb"))
+        started = time.perf_counter()
+        con.execute("CREATE TABLE t AS SELECT * FROM read_csv(?)", [csv_path])
+        rows = con.execute("SELECT count(*) FROM t").fetchone()[0]
+        seconds = time.perf_counter() - started
+        con.close()
+        return {"seconds": seconds, "rows": rows, "rss_mb": _peak_rss_mb()}
+    sys.path.insert(0, str(ROOT))
+    from analytics.ingest import import_file
+    from analytics.store import Store
+
+    # "backline": a first import into a new store; "reimport": the same file again into
+    # the store a "backline" child left in the same folder (every row a duplicate).
+    with Store(work / "store.duckdb") as store:
+        started = time.perf_counter()
+        result = import_file(store, csv_path, athlete="bench", unit="kg")
+        seconds = time.perf_counter() - started
+    if kind == "reimport":
+        assert result.imported == 0 and result.duplicates > 0, result
+    counts = {k: getattr(result, k) for k in
+              ("rows_read", "imported", "duplicates", "skipped", "rejected")}
+    return {"seconds": seconds, "rss_mb": _peak_rss_mb(), **counts}
+
+
+def _run_child(kind: str, csv_path: Path, workdir: str | None = None) -> dict[str, object]:
+    with tempfile.TemporaryDirectory(prefix="backline-bench-") as fresh:
+        output = subprocess.run(
+            [sys.executable, __file__, "--child", kind, str(csv_path), workdir or fresh],
+            check=True, capture_output=True, text=True,
+        ).stdout
+    return json.loads(output.strip().splitlines()[-1])
+
+
+def measure(rounds: int, rows: int) -> list[dict[str, object]]:
+    csv_path = dataset(rows)
+    raw, imports = [], []
+    for _ in range(rounds):
+        raw.append(_run_child("duckdb", csv_path))
+        imports.append(_run_child("backline", csv_path))
+    # Timed once (it is not the headline number), each import in its own process.
+    with tempfile.TemporaryDirectory(prefix="backline-bench-") as workdir:
+        _run_child("backline", csv_path, workdir)
+        reimport = _run_child("reimport", csv_path, workdir)
+    best_raw = min(r["seconds"] for r in raw)
+    best_import = min(r["seconds"] for r in imports)
+    ratio = best_import / best_raw
+    rss = max(r["rss_mb"] for r in imports)
+    first = imports[0]
+    size_mb = csv_path.stat().st_size / 1e6
+    counts = (f"{first['rows_read']:,} rows: {first['imported']:,} imported, "
+              f"{first['skipped']:,} skipped, {first['rejected']:,} rejected")
+    return [
+        {"measure": f"DuckDB read_csv into a table ({size_mb:.0f} MB)",
+         "value": round(best_raw, 2), "unit": "s",
+         "note": f"best of {rounds}; median {statistics.median(r['seconds'] for r in raw):.2f}"},
+        {"measure": "Backline import, new store", "value":
+         round(best_import, 2), "unit": "s", "note": f"best of {rounds}; median "
+         f"{statistics.median(r['seconds'] for r in imports):.2f}; {counts}"},
+        {"measure": "import / DuckDB read", "value": round(ratio, 2),
+         "unit": "x", "target": f"<= {TARGET_RATIO:g}", "ok": ratio <= TARGET_RATIO},
+        {"measure": "peak RSS of the import process",
+         "value": round(rss), "unit": "MB", "target": f"< {TARGET_RSS_MB}",
+         "ok": rss < TARGET_RSS_MB,
+         "note": f"DuckDB read alone: {max(r['rss_mb'] for r in raw):.0f} MB"},
+        {"measure": "re-import of the same file (all duplicates)",
+         "value": round(float(reimport["seconds"]), 2), "unit": "s",
+         "note": f"one run; peak RSS {reimport['rss_mb']:.0f} MB"},
+    ]
+
+
+def print_table(rows: list[dict[str, object]]) -> None:
+    for row in rows:
+        target = f"  target {row['target']} {'ok' if row.get('ok') else 'MISSED'}" \
+            if "target" in row else ""
+        note = f"  ({row['note']})" if row.get("note") else ""
+        print(f"{row['measure']:<48} {row['value']:>8} {row['unit']:<2}{target}{note}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--json", action="store_true", help="print rows as JSON")
+    parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument("--rows", type=int, default=ROWS)
+    parser.add_argument("--child", nargs=3, metavar=("KIND", "CSV", "WORKDIR"),
+                        help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.child:
+        print(json.dumps(child(*args.child)))
+        return 0
+    rows = measure(args.rounds, args.rows)
+    if args.json:
+        print(json.dumps(rows))
+    else:
+        print_table(rows)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+import duckdb
+
 from .errors import IngestError
 
 FORMATS = ("backline", "strong", "hevy", "fitnotes", "generic")
@@ -197,12 +199,48 @@ def generic_plan(header: list[str], mapping: dict[str, str], file_name: str) -> 
     weight_unit = mapping.get("weight_unit")
     if weight_unit not in (None, "kg", "lb"):
         raise IngestError(f"{file_name}: weight_unit must be 'kg' or 'lb', not {weight_unit!r}.")
-    date_formats = (mapping["date_format"],) if mapping.get("date_format") else DATE_FORMATS
+    distance_unit = _distance_unit(mapping.get("distance_unit"), index, columns, file_name)
+    date_formats = DATE_FORMATS
+    if mapping.get("date_format"):
+        date_formats = (_checked_date_format(str(mapping["date_format"]), file_name),)
     needs_unit = "weight" in columns and "unit" not in columns and weight_unit is None
     return FormatPlan(
         "generic", "column mapping", columns, weight_unit,
-        mapping.get("distance_unit", "m"), needs_unit=needs_unit, date_formats=date_formats,
+        distance_unit, needs_unit=needs_unit, date_formats=date_formats,
     )
+
+
+def _distance_unit(value: object, index: dict[str, str], columns: dict[str, str],
+                   file_name: str) -> str:
+    """``distance_unit`` names the unit of the distance column (m, km, mi...) or the
+    column that holds each row's unit; anything else is refused, not guessed."""
+    from .normalise import DISTANCE_UNITS  # normalise imports this module
+
+    if value is None or str(value).strip() == "":
+        return "m"
+    text = str(value).strip()
+    if text.casefold() in DISTANCE_UNITS:
+        return text.casefold()
+    if text.casefold() in index:
+        columns["distance_unit"] = index[text.casefold()]
+        return "m"
+    raise IngestError(
+        f"{file_name}: distance_unit must be a unit ({', '.join(sorted(DISTANCE_UNITS))}) "
+        f"or the name of the column holding each row's unit; {text!r} is neither."
+    )
+
+
+def _checked_date_format(layout: str, file_name: str) -> str:
+    """``layout`` if DuckDB's strptime understands it (it is used for every row)."""
+    try:
+        duckdb.connect().execute("SELECT TRY_STRPTIME('2000-01-01', ?)", [layout]).fetchall()
+    except duckdb.Error as exc:
+        detail = str(exc).splitlines()[0].split("Error: ", 1)[-1]
+        raise IngestError(
+            f"{file_name}: the date layout {layout!r} is not valid ({detail}). Use strptime "
+            "codes, e.g. %d/%m/%Y or %m/%d/%Y %H:%M."
+        ) from exc
+    return layout
 
 
 def plan_for(

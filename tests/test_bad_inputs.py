@@ -11,8 +11,8 @@ For every case, through the library and through the command line, into new store
   import of it adds nothing;
 * nothing ever reaches the user as a traceback.
 
-Files too big to commit (a 5 MB single line, a 5 MB row, 1,000,000 rows) are generated
-here, deterministically, into a temporary folder.
+Files too big to commit (a 5 MB single line, a 5 MB row, a 500 KB header name, 1,000,000
+rows) are generated here, deterministically, into a temporary folder.
 """
 
 from __future__ import annotations
@@ -189,7 +189,14 @@ def _row_5mb(path: Path) -> None:
     ]))
 
 
+def _header_cell_500kb(path: Path) -> None:
+    """A header whose first name is 500 KB long (over Python's CSV field limit)."""
+    path.write_bytes(b"a" * 500_000 + b",exercise\n1,RDL\n")
+
+
 GENERATED: list[tuple[str, Callable[[Path], None], dict[str, Any]]] = [
+    ("header_cell_500kb.csv", _header_cell_500kb,
+     {"refused": "the header row is not one Backline recognises (aaaaaaaaa"}),
     ("single_line_5mb.csv", _single_line_5mb,
      {"refused": "line 1 runs past 1 MB without a line break; expected the header row"}),
     ("row_5mb.csv", _row_5mb, {

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 import duckdb
 
 from .errors import IngestError
+from .reader import shorten
 
 FORMATS = ("backline", "strong", "hevy", "fitnotes", "generic")
 
@@ -61,6 +62,12 @@ class FormatPlan:
         return f"{self.format} ({self.variant})"
 
 
+def _shown_columns(header: list[str], limit: int = 15) -> str:
+    """The first columns of a header for a message (names cut short: a cell can be huge)."""
+    shown = ", ".join(shorten(column) for column in header[:limit])
+    return shown + (f" ... ({len(header)} columns)" if len(header) > limit else "")
+
+
 def _find(index: dict[str, int], header: list[str], *names: str) -> str | None:
     for name in names:
         if name in index:
@@ -88,7 +95,7 @@ def detect(header: list[str], file_name: str) -> FormatPlan:
         columns = {name: col(name) for name in BACKLINE_TEMPLATE}
         columns = {k: v for k, v in columns.items() if v is not None}
         return FormatPlan("backline", "template", columns, weight_unit=None)
-    shown = ", ".join(header[:15]) + (" ..." if len(header) > 15 else "")
+    shown = _shown_columns(header)
     raise IngestError(
         f"{file_name}: the header row is not one Backline recognises ({shown}). "
         "Supported: Strong, Hevy, FitNotes exports and Backline's template "
@@ -183,8 +190,9 @@ def generic_plan(header: list[str], mapping: dict[str, str], file_name: str) -> 
         found = index.get(str(source).strip().casefold())
         if found is None:
             raise IngestError(
-                f"{file_name}: the mapping says {canonical!r} is in column {source!r}, "
-                f"but the header has no such column (it has: {', '.join(header)})."
+                f"{file_name}: the mapping says {canonical!r} is in column "
+                f"{shorten(str(source))!r}, but the header has no such column "
+                f"(it has: {_shown_columns(header)})."
             )
         columns[canonical] = found
     for required in ("date", "exercise"):

@@ -274,7 +274,11 @@ def open_source(data: bytes | str | os.PathLike[str], name: str | None = None) -
     if used != encoding:
         first, _ = _first_line(head.decode(used, errors="replace"))
     delimiter = sniff_delimiter(first)
-    header = next(csv.reader(io.StringIO(first), delimiter=delimiter), [])
+    csv.field_size_limit(max(csv.field_size_limit(), HEAD_SIZE))  # line 1 is <= HEAD_SIZE
+    try:
+        header = next(csv.reader(io.StringIO(first), delimiter=delimiter), [])
+    except csv.Error as exc:
+        raise IngestError(f"{name}: line 1 is not a readable header row ({exc}).") from exc
     header = [column.strip().strip('"').strip() for column in header]
     return CsvSource(
         name=name, path=copy or path, sha256=sha, delimiter=delimiter,  # type: ignore[arg-type]

@@ -298,12 +298,12 @@ def _write(
     rows_read = counts.parsed + len(structural)
     with store.transaction(cur) as tx:
         # The store's writer lock is held: the duplicate check below sees every committed set.
-        tx.execute(
-            "INSERT INTO athletes (name) VALUES (?) ON CONFLICT (name) DO NOTHING", [name]
-        )
-        athlete_id = int(tx.execute(
-            "SELECT athlete_id FROM athletes WHERE name = ?", [name]
-        ).fetchone()[0])
+        found = tx.execute("SELECT athlete_id FROM athletes WHERE name = ?", [name]).fetchone()
+        if found is None:  # (an upsert would use up an id of the sequence on every import)
+            found = tx.execute(
+                "INSERT INTO athletes (name) VALUES (?) RETURNING athlete_id", [name]
+            ).fetchone()
+        athlete_id = int(found[0])
         import_id = tx.execute("SELECT nextval('import_id_seq')").fetchone()[0]
         # Colliding keys must meet in one statement for the first-wins rule: one batch then.
         batches = 1 if counts.pipes else max(1, -(-(counts.parsed - counts.skipped)

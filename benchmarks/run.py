@@ -103,7 +103,7 @@ def _from_text(name: str, stdout: str) -> Outcome:
             if headers is None or not all(re.fullmatch(r"[\d.]+", n) for n in numbers if n):
                 headers = cells
                 continue
-            notes = [f"{h} {v}" for h, v in zip(headers[2:], cells[2:], strict=False)]
+            notes = [f"{h} {v}" for h, v in zip(headers[2:], cells[2:], strict=False) if v]
             outcome.rows.append(Row(name, cells[0], numbers[0], unit,
                                     note=f"{headers[1]}; " + ", ".join(notes)))
             continue

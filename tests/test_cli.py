@@ -106,6 +106,16 @@ def test_unit_is_remembered_per_athlete(db: Path) -> None:
     assert [(a["name"], a["unit"]) for a in athletes] == [("me", "lb")]
 
 
+def test_unit_stated_by_the_header_is_remembered_for_unitless_exports(db: Path) -> None:
+    # Hevy's weight_lbs header says lb; a later classic Strong file (no unit) uses it.
+    hevy = str(EXPORTS / "hevy_lbs.csv")
+    assert run_cli(["import", hevy, "--db", str(db), "--json"])[0] == 0
+    strong = str(EXPORTS / "strong_classic.csv")
+    code, out, err = run_cli(["import", strong, "--db", str(db), "--json"])
+    assert code == 0, err
+    assert json.loads(out)["unit"] == "lb"
+
+
 def test_generic_mapping_flags(db: Path, tmp_path: Path) -> None:
     sheet = tmp_path / "sheet.csv"
     sheet.write_text("Day,Lift,Load,Reps\n15/03/2025,RDL,60,10\n16/03/2025,RDL,62.5,8\n")

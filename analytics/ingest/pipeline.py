@@ -344,10 +344,13 @@ def _write(
              plan.weight_unit or chosen_unit, rows_read, new_rows, duplicates,
              counts.skipped, rejected],
         )
-        if unit is not None:
+        # The first unit we learn (chosen by the user, or stated by the export's header)
+        # becomes the athlete's display default and the answer for unit-less exports.
+        learned = unit or plan.weight_unit
+        if learned is not None:
             tx.execute(
                 "UPDATE athletes SET unit = ? WHERE athlete_id = ? AND unit IS NULL",
-                [unit, athlete_id],
+                [learned, athlete_id],
             )
     return ImportResult(
         import_id=int(import_id), file_name=source.name, format=plan.format,

@@ -18,6 +18,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+import pandas as pd
+
 from . import config
 from .filters import FORMULAS, Filters
 from .ingest import FORMATS, IngestError, import_file
@@ -32,7 +34,12 @@ def _store(args: argparse.Namespace) -> Store:
 
 
 def _print_json(value: Any) -> None:
-    print(json.dumps(value, indent=2, default=str))
+    print(json.dumps(value, indent=2, default=str, allow_nan=False))
+
+
+def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
+    """Rows as dicts with missing values as None, so ``--json`` output is strict JSON."""
+    return frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
 
 
 def _progress_printer(quiet: bool) -> Callable[[str, float], None]:
@@ -62,14 +69,19 @@ def cmd_import(args: argparse.Namespace) -> int:
         mapping["weight_unit"] = args.weight_unit
     if args.date_format:
         mapping["date_format"] = args.date_format
+    results, refused = [], []
     with _store(args) as store:
-        results = []
+        # Each file is its own transaction: a refused file is reported and the others
+        # still import, as on the dashboard's Import page.
         for path in args.files:
-            result = import_file(
-                store, path, athlete=args.athlete, unit=args.unit, fmt=args.format,
-                mapping=mapping or None, progress=_progress_printer(args.quiet or args.json),
-            )
-            results.append(result)
+            try:
+                results.append(import_file(
+                    store, path, athlete=args.athlete, unit=args.unit, fmt=args.format,
+                    mapping=mapping or None,
+                    progress=_progress_printer(args.quiet or args.json),
+                ))
+            except IngestError as exc:
+                refused.append(str(exc))
     if args.json:
         payload = [
             {key: getattr(r, key) for key in (
@@ -77,7 +89,8 @@ def cmd_import(args: argparse.Namespace) -> int:
                 "athlete", "file_name", "variant", "unit", "import_id", "seconds")}
             for r in results
         ]
-        _print_json(payload[0] if len(payload) == 1 else payload)
+        if payload:
+            _print_json(payload[0] if len(args.files) == 1 else payload)
     else:
         for r in results:
             print(
@@ -88,6 +101,10 @@ def cmd_import(args: argparse.Namespace) -> int:
             )
             if r.rejected:
                 print(f"  see the rejected rows: backline rejects --import {r.import_id}")
+    for message in refused:
+        print(f"backline: {message}", file=sys.stderr)
+    if refused:
+        return 2
     return 0 if any(r.imported or r.duplicates for r in results) else 1
 
 
@@ -103,7 +120,7 @@ def cmd_rejects(args: argparse.Namespace) -> int:
             params,
         )
     if args.json:
-        _print_json(frame.to_dict(orient="records"))
+        _print_json(_records(frame))
     elif frame.empty:
         print("No rejected rows.")
     else:
@@ -123,7 +140,7 @@ def cmd_imports(args: argparse.Namespace) -> int:
             """
         )
     if args.json:
-        _print_json(frame.to_dict(orient="records"))
+        _print_json(_records(frame))
     else:
         print(frame.to_string(index=False) if not frame.empty else "No imports yet.")
     return 0
@@ -133,7 +150,7 @@ def cmd_athletes(args: argparse.Namespace) -> int:
     with _store(args) as store:
         frame = store.athletes()
     if args.json:
-        _print_json(frame.to_dict(orient="records"))
+        _print_json(_records(frame))
     else:
         print(frame.to_string(index=False) if not frame.empty else "No athletes yet.")
     return 0
@@ -232,7 +249,7 @@ def cmd_share_list(args: argparse.Namespace) -> int:
         athlete_id = store.athlete_id(args.athlete) if args.athlete else None
         frame = list_links(store, athlete_id).drop(columns=["token_hash", "athlete_id"])
     if args.json:
-        _print_json(frame.to_dict(orient="records"))
+        _print_json(_records(frame))
     elif frame.empty:
         print("No share links.")
     else:

@@ -12,6 +12,7 @@ import pytest
 from tests.ingest_helpers import run_cli, snapshot, template_csv
 
 ROOT = Path(__file__).resolve().parents[1]
+BAD = ROOT / "tests" / "data" / "bad"
 EXPORTS = ROOT / "tests" / "data" / "exports"
 IMPORT_KEYS = {"format", "rows_read", "imported", "duplicates", "skipped", "rejected",
                "athlete"}
@@ -149,6 +150,29 @@ def test_rejects_lists_line_column_reason(db: Path, tmp_path: Path) -> None:
     rows = json.loads(run_cli(["rejects", "--db", str(db), "--import", "1", "--json"])[1])
     assert [(r["line"], r["column_name"]) for r in rows] == [(3, "weight"), (4, "date")]
     assert rows[0]["raw"] == "2025-01-06 07:00,Hip Thrust,2,-80,kg,10,,,,,A"
+
+
+def test_rejects_json_is_strict_json_when_a_column_is_unknown(db: Path) -> None:
+    # A row with extra fields has no single column to blame: column_name is null, and
+    # the output must stay strict JSON (no bare NaN that jq and browsers refuse).
+    run_cli(["import", str(BAD / "ragged_rows.csv"), "--db", str(db), "--json"])
+    out = run_cli(["rejects", "--db", str(db), "--json"])[1]
+
+    def refuse(constant: str) -> None:
+        raise AssertionError(f"non-standard JSON constant {constant}")
+
+    rows = json.loads(out, parse_constant=refuse)
+    assert None in [row["column_name"] for row in rows]
+
+
+def test_one_refused_file_does_not_hide_the_others(db: Path, tmp_path: Path) -> None:
+    good = write(tmp_path, "good.csv", ["2025-01-06 07:00,Hip Thrust,1,80,kg,10,,,,,A"])
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    code, out, err = run_cli(["import", str(empty), str(good), "--db", str(db), "--json"])
+    assert code == 2
+    assert [r["file_name"] for r in json.loads(out)] == ["good.csv"]
+    assert err.startswith("backline: empty.csv is empty")
 
 
 def test_imports_and_delete_import(db: Path, tmp_path: Path) -> None:

@@ -254,8 +254,8 @@ def resolve(
 
 
 def record_view(store: Store, token_hash: str, now: datetime | None = None) -> None:
-    """Count one use of a link and remember when it happened."""
-    with store.transaction() as cur:
+    """Count one use of a link and remember when it happened (no metric changes)."""
+    with store.transaction(analytics_data=False) as cur:
         cur.execute(
             "UPDATE share_links SET view_count = view_count + 1, last_viewed_at = ? "
             "WHERE token_hash = ?",

@@ -118,12 +118,14 @@ class Store:
 
     @contextlib.contextmanager
     def transaction(
-        self, cursor: duckdb.DuckDBPyConnection | None = None
+        self, cursor: duckdb.DuckDBPyConnection | None = None, *, analytics_data: bool = True
     ) -> Iterator[duckdb.DuckDBPyConnection]:
         """Serialised write transaction: commit on success, roll back on any error.
 
         Pass ``cursor`` to write from a cursor that already holds temp tables (an import
         stages its rows on its own cursor, outside the lock, then writes from it).
+        ``analytics_data=False`` marks bookkeeping no metric reads (a share link's view
+        count): it leaves :attr:`data_version` alone, so dashboards keep their caches.
         """
         if self.read_only:
             raise StoreError(f"The store {self.path} was opened read-only.")
@@ -140,7 +142,8 @@ class Store:
                 raise
             else:
                 cur.execute("COMMIT")
-                self._data_version += 1
+                if analytics_data:
+                    self._data_version += 1
             finally:
                 if cursor is None:
                     cur.close()

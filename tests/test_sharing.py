@@ -275,6 +275,18 @@ def test_view_counting(store: Store, athletes: tuple[int, int]) -> None:
     assert row["last_viewed_at"] == NOW + timedelta(hours=2)
 
 
+def test_a_view_leaves_the_dashboards_caches_alone(
+    store: Store, athletes: tuple[int, int]
+) -> None:
+    # Dashboards key cached metrics on data_version; a coach opening a link changes no
+    # metric, so it must not bump it (that would recompute every chart for everyone).
+    token, _ = create_link(store, athletes[0], None, 30, now=NOW)
+    before = store.data_version
+    assert resolve(store, token, now=NOW + timedelta(hours=1)) is not None
+    assert store.data_version == before
+    assert list_links(store)["view_count"].iloc[0] == 1
+
+
 def test_failed_uses_are_not_counted(store: Store, athletes: tuple[int, int]) -> None:
     token, _ = create_link(store, athletes[0], None, 1, now=NOW)
     resolve(store, token, now=NOW + timedelta(days=2))

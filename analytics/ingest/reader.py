@@ -156,7 +156,7 @@ def _scan(stream: BinaryIO, name: str, encoding: str, cr_only: bool,
     sha = hashlib.sha256()
     converter = _Converter(encoding, cr_only) if convert else None
     validator = None if convert else codecs.getincrementaldecoder("utf-8")()
-    line_feeds = crlfs = 0
+    crlf = bare_lf = False  # seen a CRLF / a LF that no CR precedes
     previous_cr = False
     try:
         for chunk in _chunks(stream):
@@ -168,8 +168,16 @@ def _scan(stream: BinaryIO, name: str, encoding: str, cr_only: bool,
             assert validator is not None
             if not chunk.isascii():
                 validator.decode(chunk)
-            line_feeds += chunk.count(b"\n")
-            crlfs += chunk.count(b"\r\n") + (previous_cr and chunk[:1] == b"\n")
+            # Counting only chunks that hold a CR: most files hold none, and a scan for
+            # one byte is far cheaper than counting two-byte sequences.
+            joined = previous_cr and chunk[:1] == b"\n"
+            if b"\r" in chunk:
+                crlfs = chunk.count(b"\r\n") + joined
+                crlf = crlf or crlfs > 0
+                bare_lf = bare_lf or chunk.count(b"\n") > crlfs
+            else:
+                crlf = crlf or joined
+                bare_lf = bare_lf or b"\n" in (chunk[1:] if joined else chunk)
             previous_cr = chunk.endswith(b"\r")
             if target is not None:
                 target.write(chunk)
@@ -186,7 +194,7 @@ def _scan(stream: BinaryIO, name: str, encoding: str, cr_only: bool,
             f"{name}: starts like {encoding.upper()} text but is not valid {encoding.upper()} "
             f"({exc.reason} at byte {exc.start})."
         ) from exc
-    if crlfs and line_feeds > crlfs:
+    if crlf and bare_lf:
         raise _MixedLineEnds
     return sha.hexdigest()
 

@@ -92,11 +92,22 @@ def staging_sql(
         """``value`` unless it is nan or infinite (`nan`, `inf`, `1e999` are not numbers)."""
         return f"CASE WHEN isfinite({value}) THEN {value} END"
 
+    def whole_minutes(value: str) -> str:
+        """True for `38min` (digits, then `min` in any case): Strong's workout duration,
+        on every row of its exports, read without the regex below (which gives the same
+        seconds for it, ``digits * 60``)."""
+        return (
+            f"(ends_with(lower({value}), 'min') AND length({value}) > 3 AND "
+            f"ltrim(substr({value}, 1, length({value}) - 3), '0123456789') = '')"
+        )
+
     def clock_parts(value: str, plain: str) -> str:
         """`1h 5m`, `38min`, `45s` split into hours/minutes/seconds text (one regex), for
-        cells that are neither a plain number (``plain``) nor a clock time."""
+        cells that are neither a plain number (``plain``) nor a clock time (nor
+        :func:`whole_minutes`)."""
         return (
-            f"CASE WHEN {plain} IS NULL AND NOT contains({value}, ':') THEN "
+            f"CASE WHEN {plain} IS NULL AND NOT contains({value}, ':') "
+            f"AND NOT {whole_minutes(value)} THEN "
             f"regexp_extract(lower({value}), "
             r"'^\s*(?:(\d+)\s*h)?\s*(?:(\d+)\s*m(?:in)?)?\s*(?:(\d+)\s*s)?\s*$', "
             "['h', 'm', 's']) END"
@@ -121,7 +132,11 @@ def staging_sql(
             f"CASE WHEN {parts}.h || {parts}.m || {parts}.s <> '' THEN "
             f"{part('h')} * 3600 + {part('m')} * 60 + {part('s')} END"
         )
-        return f"coalesce({plain}, {clock}, {words})"
+        minutes = (
+            f"CASE WHEN {whole_minutes(value)} THEN "
+            f"TRY_CAST(substr({value}, 1, length({value}) - 3) AS DOUBLE) * 60 END"
+        )
+        return f"coalesce({plain}, {clock}, {minutes}, {words})"
 
     if plan.weight_unit is not None:
         weight_factor = repr(WEIGHT_UNITS[plan.weight_unit])

@@ -47,6 +47,11 @@ class Prescription:
     high: int
     measure: Literal["reps", "seconds"]
 
+    @property
+    def timed(self) -> bool:
+        """A hold prescribed in seconds rather than reps."""
+        return self.measure == "seconds"
+
 
 @dataclass(frozen=True)
 class Programme:

@@ -18,13 +18,13 @@ from __future__ import annotations
 import csv
 import random
 import sys
-import tomllib
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
 
+from analytics.programs import Prescription, load_programs
+
 HERE = Path(__file__).resolve().parent
-PROGRAMS_TOML = HERE.parent / "analytics" / "programs.toml"
 OUTPUT = HERE / "demo_athlete.csv"
 
 SEED = 20260601
@@ -84,17 +84,6 @@ SESSION_NOTES = {
 }
 
 
-@dataclass(frozen=True)
-class Prescription:
-    """One line of a programme: working sets and a rep (or seconds) range."""
-
-    exercise_id: str
-    sets: int
-    low: int
-    high: int
-    timed: bool
-
-
 @dataclass
 class Lift:
     """What the simulated athlete can do on one exercise, carried from session to session.
@@ -152,21 +141,6 @@ def initial_lifts() -> dict[str, Lift]:
     }
 
 
-def load_programmes(path: Path = PROGRAMS_TOML) -> dict[str, list[Prescription]]:
-    """Read the prescriptions from the same TOML the adherence analytics read."""
-    data = tomllib.loads(path.read_text(encoding="utf-8"))
-    programmes: dict[str, list[Prescription]] = {}
-    for key in ("beginner", "intermediate"):
-        items = []
-        for entry in data[key]["exercises"]:
-            timed = "seconds_min" in entry
-            low = entry["seconds_min"] if timed else entry["reps_min"]
-            high = entry["seconds_max"] if timed else entry["reps_max"]
-            items.append(Prescription(entry["id"], entry["sets"], low, high, timed))
-        programmes[key] = items
-    return programmes
-
-
 def schedule() -> list[tuple[int, int, datetime, str]]:
     """Every session as (week, number within week, start, programme key)."""
     sessions = []
@@ -218,7 +192,7 @@ def rpe_for(spare: float) -> float:
 
 def simulate(rng: random.Random) -> list[list[str]]:
     """Run the whole 16 weeks and return the CSV rows (without the header)."""
-    programmes = load_programmes()
+    programmes = {key: list(p.exercises) for key, p in load_programs().items()}
     lifts = initial_lifts()
     rows: list[list[str]] = []
     block_session = {"beginner": 0, "intermediate": 0}

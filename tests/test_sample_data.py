@@ -21,6 +21,7 @@ from types import ModuleType
 import pytest
 
 from analytics.ingest import import_file
+from analytics.programs import load_programs
 from analytics.store import Store
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -145,8 +146,8 @@ def test_reps_follow_the_programme_ranges(rows: list[dict[str, str]]) -> None:
     """Never above the top of the prescribed range, mostly inside it (after load jumps
     and bad days a set may fall short, which is what the overload advice looks for)."""
     ranges = {}
-    for phase, items in generator().load_programmes().items():
-        for item in items:
+    for phase, programme in load_programs().items():
+        for item in programme.exercises:
             name = generator().DISPLAY_NAMES[item.exercise_id]
             ranges[(phase.capitalize(), name)] = (item.low, item.high)
     inside = 0
@@ -220,6 +221,7 @@ def test_imports_cleanly_and_maps_to_the_programme_exercises(tmp_path: Path) -> 
     assert mapped["sessions"] == 35
     assert mapped["mapped"] == mapped["total"]
     programme_ids = {
-        item.exercise_id for items in generator().load_programmes().values() for item in items
+        item.exercise_id for programme in load_programs().values()
+        for item in programme.exercises
     }
     assert ids == programme_ids

@@ -182,16 +182,23 @@ def _report_filters(store: Store, args: argparse.Namespace) -> tuple[str, Filter
     )
 
 
+def _on_athlete(
+    args: argparse.Namespace, build: Callable[[Any, Filters], Any]
+) -> tuple[str, Any]:
+    """Run ``build(cursor, filters)`` for the athlete and period the flags name."""
+    with _store(args) as store:
+        athlete, filters = _report_filters(store, args)
+        cur = store.cursor()
+        try:
+            return athlete, build(cur, filters)
+        finally:
+            cur.close()
+
+
 def cmd_report(args: argparse.Namespace) -> int:
     from .report import build_report, render_text
 
-    with _store(args) as store:
-        _athlete, filters = _report_filters(store, args)
-        cur = store.cursor()
-        try:
-            report = build_report(cur, filters)
-        finally:
-            cur.close()
+    _athlete, report = _on_athlete(args, build_report)
     if args.json:
         _print_json(report)
     else:
@@ -274,13 +281,7 @@ def cmd_share_revoke(args: argparse.Namespace) -> int:
 def cmd_export_report(args: argparse.Namespace) -> int:
     from .html_report import build_html_report
 
-    with _store(args) as store:
-        athlete, filters = _report_filters(store, args)
-        cur = store.cursor()
-        try:
-            document = build_html_report(cur, filters)
-        finally:
-            cur.close()
+    athlete, document = _on_athlete(args, build_html_report)
     out = Path(args.out).expanduser()
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(document, encoding="utf-8")

@@ -96,10 +96,10 @@ def staging_sql(
         """True for `38min` (digits, then `min` in any case): Strong's workout duration,
         on every row of its exports, read without the regex below (which gives the same
         seconds for it, ``digits * 60``)."""
-        return (
-            f"(ends_with(lower({value}), 'min') AND length({value}) > 3 AND "
-            f"ltrim(substr({value}, 1, length({value}) - 3), '0123456789') = '')"
-        )
+        # One regex: the same test as ``ends_with(lower(v), 'min')`` after ASCII digits,
+        # as the only character ``lower`` turns into an m, i or n besides M, I and N is
+        # the dotted capital I, U+0130 (DuckDB's lower, checked over every code point).
+        return f"regexp_full_match({value}, '[0-9]+[mM][iI\u0130][nN]')"
 
     def clock_parts(value: str, plain: str) -> str:
         """`1h 5m`, `38min`, `45s` split into hours/minutes/seconds text (one regex), for

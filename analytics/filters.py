@@ -20,11 +20,14 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar
+
+import pandas as pd
 
 if TYPE_CHECKING:
     import duckdb
@@ -96,6 +99,35 @@ working AS (
 
 # id(connection) -> (athlete_id, exclusive end, temp table) while a batch is materialised
 _materialised: dict[int, tuple[int, date, str]] = {}
+# id(connection) -> results of batch_cached functions computed inside the current batch
+_batch_results: dict[int, dict[tuple[Any, ...], Any]] = {}
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def batch_cached(fn: Callable[P, R]) -> Callable[P, R]:
+    """Inside :func:`materialised`, compute ``fn(con, flt, **kwargs)`` once per batch.
+
+    Several metrics build on the same intermediate results (the advice list reads the
+    trends, milestones and weekly sessions the report has already computed); within one
+    batch they are computed once. Outside a batch every call computes afresh. Frames are
+    handed out as copies, so a caller changing its result cannot change another's.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        con, flt = args[0], args[1]
+        results = _batch_results.get(id(con))
+        if results is None:
+            return fn(*args, **kwargs)
+        key = (fn.__module__, fn.__qualname__, flt, *args[2:], tuple(sorted(kwargs.items())))
+        if key not in results:
+            results[key] = fn(*args, **kwargs)
+        value = results[key]
+        return value.copy() if isinstance(value, pd.DataFrame) else value
+
+    return wrapper
 
 
 def scope_cte(con: duckdb.DuckDBPyConnection, flt: Filters) -> str:
@@ -128,10 +160,12 @@ def materialised(con: duckdb.DuckDBPyConnection, flt: Filters) -> Iterator[None]
     rows = con.sql(f"WITH {_FROM_SETS} SELECT * FROM scoped", params=history.params)
     con.register(name, rows.to_arrow_table())
     _materialised[id(con)] = (flt.athlete_id, history.params["end"], name)  # type: ignore[assignment]
+    _batch_results[id(con)] = {}
     try:
         yield
     finally:
         del _materialised[id(con)]
+        del _batch_results[id(con)]
         con.unregister(name)
 
 

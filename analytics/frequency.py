@@ -25,7 +25,7 @@ import pandas as pd
 
 from . import units
 from .catalog import register
-from .filters import WEEKS_CTE, Filters, period, scope_cte, week_params, week_start
+from .filters import WEEKS_CTE, Filters, batch_cached, period, scope_cte, week_params, week_start
 from .volume import work_cte
 
 if TYPE_CHECKING:
@@ -34,6 +34,7 @@ if TYPE_CHECKING:
 SHORT_REST_HOURS = 48
 
 
+@batch_cached
 def sessions_per_week(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
     """Sessions in every ISO week of the period against the weekly target.
 
@@ -106,6 +107,7 @@ def streaks(con: duckdb.DuckDBPyConnection, flt: Filters) -> Streaks:
     )
 
 
+@batch_cached
 def short_rests(
     con: duckdb.DuckDBPyConnection, flt: Filters, min_hours: float = SHORT_REST_HOURS
 ) -> pd.DataFrame:

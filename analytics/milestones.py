@@ -37,7 +37,7 @@ import pandas as pd
 
 from . import units
 from .catalog import POSTERIOR_CHAIN, exercise_name, register
-from .filters import Filters, period, scope_cte
+from .filters import Filters, batch_cached, period, scope_cte
 from .strength import e1rm_ctes
 
 if TYPE_CHECKING:
@@ -206,6 +206,7 @@ def _status(window: Window, current: int, elapsed: int, weeks_met: int) -> str:
     return "on track"
 
 
+@batch_cached
 def milestones(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
     """The three milestone windows (rules in the module docstring).
 

@@ -31,7 +31,7 @@ import pandas as pd
 
 from . import units
 from .catalog import exercise_name, register
-from .filters import Filters, Unit, scope_cte
+from .filters import Filters, Unit, batch_cached, scope_cte
 
 if TYPE_CHECKING:
     import duckdb
@@ -228,6 +228,7 @@ def session_adherence(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFr
     ).df()[columns]
 
 
+@batch_cached
 def overload_suggestions(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
     """Next-session load advice per prescribed, loaded exercise (rules in the module doc).
 

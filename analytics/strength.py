@@ -26,7 +26,7 @@ import pandas as pd
 
 from . import units
 from .catalog import exercise_name
-from .filters import Filters, period, scope_cte
+from .filters import Filters, batch_cached, period, scope_cte
 
 if TYPE_CHECKING:
     import duckdb
@@ -186,6 +186,7 @@ def _trend(days: np.ndarray, e1rm: np.ndarray) -> tuple[float, float, float]:
     return _pct_per_week(fit.slope), _pct_per_week(fit.low), _pct_per_week(fit.high)
 
 
+@batch_cached
 def trends(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
     """One row per lift with an e1RM in the period: level, trend, last PR and plateau flag.
 

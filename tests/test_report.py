@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
+import pandas as pd
 import pytest
 
 from analytics.filters import Filters, materialised
@@ -144,3 +145,17 @@ def test_a_half_read_result_on_the_cursor_does_not_block_the_report(athlete_stor
     cur = store.cursor()
     cur.execute("SELECT * FROM sets").fetchone()  # the caller stops after one row
     assert build_report(cur, Filters(athlete))["sessions"] == 4
+
+
+def test_batch_shares_results_but_hands_out_independent_copies(athlete_store) -> None:
+    store, athlete = athlete_store
+    cur = store.cursor()
+    flt = Filters(athlete)
+    alone = trends(cur, flt)
+    with materialised(cur, flt):
+        first = trends(cur, flt)
+        first["best_e1rm"] = 0.0  # a caller scribbling on its result...
+        second = trends(cur, flt)  # ...does not change what the next caller gets
+    pd.testing.assert_frame_equal(second, alone)
+    assert not (second["best_e1rm"] == 0).any()
+    pd.testing.assert_frame_equal(trends(cur, flt), alone)  # batch over: computed afresh

@@ -130,6 +130,15 @@ def cmd_rejects(args: argparse.Namespace) -> int:
     return 0
 
 
+def _show_table(args: argparse.Namespace, frame: pd.DataFrame, empty: str) -> int:
+    """Print a listing as JSON records or as a text table (``empty`` when it has no rows)."""
+    if args.json:
+        _print_json(_records(frame))
+    else:
+        print(frame.to_string(index=False) if not frame.empty else empty)
+    return 0
+
+
 def cmd_imports(args: argparse.Namespace) -> int:
     with _store(args) as store:
         frame = store.query_df(
@@ -139,21 +148,13 @@ def cmd_imports(args: argparse.Namespace) -> int:
             FROM imports i JOIN athletes a USING (athlete_id) ORDER BY i.import_id
             """
         )
-    if args.json:
-        _print_json(_records(frame))
-    else:
-        print(frame.to_string(index=False) if not frame.empty else "No imports yet.")
-    return 0
+    return _show_table(args, frame, "No imports yet.")
 
 
 def cmd_athletes(args: argparse.Namespace) -> int:
     with _store(args) as store:
         frame = store.athletes()
-    if args.json:
-        _print_json(_records(frame))
-    else:
-        print(frame.to_string(index=False) if not frame.empty else "No athletes yet.")
-    return 0
+    return _show_table(args, frame, "No athletes yet.")
 
 
 def cmd_delete_import(args: argparse.Namespace) -> int:
@@ -391,6 +392,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     except (IngestError, StoreError) as exc:
         print(f"backline: {exc}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # Output piped into `head` or a pager that closed early: stop quietly, and point
+        # stdout at /dev/null so the interpreter's final flush cannot fail again.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 if __name__ == "__main__":

@@ -7,7 +7,7 @@ training often enough first (the milestones depend on it), then recovery, then l
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import duckdb
 import pandas as pd
@@ -29,8 +29,33 @@ def next_steps(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
     ``rest`` (same muscles within 48 h in the last two weeks), ``plateau`` (a stalled lift),
     ``load`` (progressive overload: action ``add load`` or ``hold load``).
     """
+    return advise(
+        flt,
+        weeks=sessions_per_week(con, flt),
+        windows=milestones(con, flt),
+        short=short_rests(con, flt),
+        lifts=trends(con, flt),
+        overload=overload_suggestions(con, flt),
+        bounds=period(con, flt),
+    )
+
+
+def advise(
+    flt: Filters,
+    *,
+    weeks: pd.DataFrame,
+    windows: pd.DataFrame,
+    short: pd.DataFrame,
+    lifts: pd.DataFrame,
+    overload: pd.DataFrame,
+    bounds: tuple[date, date] | None,
+) -> pd.DataFrame:
+    """The advice list from metrics already computed (a dashboard page has them cached).
+
+    Takes the outputs of ``sessions_per_week``, ``milestones``, ``short_rests``,
+    ``trends``, ``overload_suggestions`` and ``period`` for the same filters.
+    """
     rows: list[dict[str, object]] = []
-    weeks = sessions_per_week(con, flt)
     if weeks.empty or int(weeks["sessions"].sum()) == 0:
         return pd.DataFrame(columns=COLUMNS)
     target = f"{flt.target_min}-{flt.target_max}"
@@ -39,30 +64,30 @@ def next_steps(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
         rows.append({"kind": "frequency", "action": "train more often", "message": (
             f"Fit in {missing} more session{'s' if missing > 1 else ''} this week to meet "
             f"the {target} a week target.")})
-    for window in milestones(con, flt).itertuples(index=False):
+    for window in windows.itertuples(index=False):
         if window.status == "at risk":
             rows.append({"kind": "milestone", "action": "train more often", "message": (
                 f"The weeks {window.first_week}-{window.last_week} milestone ({window.label}) "
                 f"is at risk: {window.weeks_met} of {window.weeks_elapsed} weeks met the "
                 "target so far.")})
-    rows.extend(_rest_advice(con, flt))
-    for lift in trends(con, flt).itertuples(index=False):
+    rows.extend(_rest_advice(short, bounds))
+    for lift in lifts.itertuples(index=False):
         if bool(lift.plateau):
             flat = "" if pd.isna(lift.weeks_since_pr) else f" for {int(lift.weeks_since_pr)} weeks"
             rows.append({"kind": "plateau", "action": "change the stimulus",
                          "exercise_id": lift.exercise_id, "exercise": lift.exercise,
                          "message": f"{lift.exercise} has not set an e1RM record{flat}: "
                          "change the rep range or take a lighter week."})
-    for item in overload_suggestions(con, flt).itertuples(index=False):
+    for item in overload.itertuples(index=False):
         rows.append({"kind": "load", "action": item.action, "exercise_id": item.exercise_id,
                      "exercise": item.exercise, "message": item.message})
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def _rest_advice(con: duckdb.DuckDBPyConnection, flt: Filters) -> list[dict[str, object]]:
+def _rest_advice(
+    short: pd.DataFrame, bounds: tuple[date, date] | None
+) -> list[dict[str, object]]:
     """One line when sessions in the last two weeks reloaded muscles within 48 hours."""
-    short = short_rests(con, flt)
-    bounds = period(con, flt)
     if short.empty or bounds is None:
         return []
     cutoff = pd.Timestamp(bounds[1] - timedelta(days=RECENT_DAYS))

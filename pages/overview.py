@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from analytics import advice, charts, frequency, milestones, strength
+from analytics import advice, charts, frequency, milestones, programs, strength
 from analytics.filters import period
 
 ui.ensure_app()
@@ -119,7 +119,11 @@ st.subheader("What to change next")
 ICONS = {"frequency": ":material/event:", "milestone": ":material/warning:",
          "rest": ":material/bedtime:", "plateau": ":material/trending_flat:",
          "add load": ":material/trending_up:", "hold load": ":material/pause:"}
-tips = ui.cached(advice.next_steps, flt)
+tips = advice.advise(
+    flt, weeks=weeks, windows=windows, lifts=trends, bounds=bounds,
+    short=ui.cached(frequency.short_rests, flt),
+    overload=ui.cached(programs.overload_suggestions, flt),
+)
 if len(tips):
     for tip in tips.head(6).itertuples(index=False):
         icon = ICONS.get(tip.action if tip.kind == "load" else tip.kind, "")

@@ -196,7 +196,7 @@ class Store:
         return self.query_df(
             """
             SELECT a.athlete_id, a.name, a.unit, a.is_sample, a.program, a.program_start,
-                   count(s.row_hash) AS sets, min(s.performed_at) AS first_session,
+                   count(s.set_index) AS sets, min(s.performed_at) AS first_session,
                    max(s.performed_at) AS last_session
             FROM athletes a LEFT JOIN sets s USING (athlete_id)
             GROUP BY ALL ORDER BY a.name

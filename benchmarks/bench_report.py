@@ -72,7 +72,7 @@ def generate(store: Store, athlete_id: int, total_sets: int) -> int:
             f"""
             INSERT INTO sets (athlete_id, performed_at, session_id, workout_name,
                               exercise_raw, exercise_id, set_index, set_type, weight_kg, reps,
-                              rpe, duration_s, source_format, import_id, row_hash)
+                              rpe, duration_s, source_format, import_id)
             WITH names(idx, raw, exercise_id, load, timed) AS (VALUES {catalog_rows}),
             grid AS (
                 SELECT s.range AS k, e.range AS e, n.range AS n,
@@ -98,7 +98,7 @@ def generate(store: Store, athlete_id: int, total_sets: int) -> int:
                    CASE WHEN timed THEN NULL ELSE 5 + CAST(h % 8 AS INTEGER) END,
                    CASE WHEN h % 3 = 0 THEN 7 + CAST(h % 4 AS INTEGER) END,
                    CASE WHEN timed THEN 20 + CAST(h % 30 AS INTEGER) END,
-                   'benchmark', 0, 'bench-' || k || '-' || e || '-' || n
+                   'benchmark', 0
             FROM rows
             """,
             {"athlete": athlete_id},

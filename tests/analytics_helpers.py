@@ -6,7 +6,6 @@ directly in the canonical shape instead of going through CSV import (tested on i
 
 from __future__ import annotations
 
-import hashlib
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -66,12 +65,11 @@ def add_sets(store: Store, athlete_id: int, rows: Iterable[Row]) -> int:
     ids = resolve_many(row.exercise for row in rows)
     counters: dict[tuple[str, str], int] = {}
     values = []
-    for n, row in enumerate(rows):
+    for row in rows:
         when = datetime.fromisoformat(row.when) if isinstance(row.when, str) else row.when
         session = row.session or f"{athlete_id}-{when.isoformat()}"
         index = counters.get((session, row.exercise), 0) + 1
         counters[(session, row.exercise)] = index
-        digest = hashlib.sha256(f"{athlete_id}|{session}|{n}|{row}".encode()).hexdigest()
         values.append(
             [
                 athlete_id,
@@ -86,15 +84,14 @@ def add_sets(store: Store, athlete_id: int, rows: Iterable[Row]) -> int:
                 row.reps,
                 row.rpe,
                 row.duration_s,
-                digest,
             ]
         )
     with store.transaction() as cur:
         cur.executemany(
             "INSERT INTO sets (athlete_id, performed_at, session_id, workout_name, "
             "exercise_raw, exercise_id, set_index, set_type, weight_kg, reps, rpe, "
-            "duration_s, source_format, import_id, row_hash) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'test', 0, ?)",
+            "duration_s, source_format, import_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'test', 0)",
             values,
         )
     return len(values)

@@ -37,6 +37,36 @@ def test_migrations_run_once_and_opening_again_changes_nothing(tmp_path: Path) -
             assert snapshot(store) == first
 
 
+def test_a_store_from_before_derived_keys_keeps_its_sets_and_knows_them_again(
+    tmp_path: Path,
+) -> None:
+    path = tmp_path / "v2.duckdb"
+    con = duckdb.connect(str(path))  # a store whose sets hold a stored digest as their key
+    con.execute("CREATE TABLE schema_version (version INTEGER PRIMARY KEY, "
+                "description VARCHAR, applied_at TIMESTAMP DEFAULT current_timestamp)")
+    for version, description, ddl in MIGRATIONS[:2]:
+        con.execute(ddl)
+        con.execute("INSERT INTO schema_version (version, description) VALUES (?, ?)",
+                    [version, description])
+    con.execute("INSERT INTO athletes (name, unit) VALUES ('me', 'kg')")
+    con.execute("INSERT INTO imports (athlete_id, file_name, sha256, format, rows_read, "
+                "imported, duplicates, skipped, rejected) VALUES (1, 'old.csv', '', "
+                "'template', 1, 1, 0, 0, 0)")
+    con.execute(
+        "INSERT INTO sets VALUES (1, TIMESTAMP '2025-01-06 07:00', '2025-01-06T07:00:00 A', "
+        "'A', NULL, 'Romanian Deadlift', 'romanian-deadlift', 1, 'working', 60, 10, 8, NULL, "
+        "NULL, NULL, 'template', 1, 'an old stored digest')"
+    )
+    before = con.execute("SELECT * EXCLUDE (row_hash) FROM sets").fetchall()
+    con.close()
+    with Store(path) as store:
+        with store.cursor() as cur:
+            assert cur.execute("SELECT * EXCLUDE (row_hash) FROM sets").fetchall() == before
+        assert len(store.query_one("SELECT row_hash FROM sets")) == 32
+        result = import_file(store, FIRST, athlete="me")  # holds that set: a duplicate
+        assert (result.imported, result.duplicates, result.rejected) == (1, 1, 1)
+
+
 def test_a_file_that_is_not_a_store_is_a_clear_error(tmp_path: Path) -> None:
     text = tmp_path / "notes.duckdb"
     text.write_text("date,exercise\n")

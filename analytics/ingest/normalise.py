@@ -10,8 +10,8 @@ Two statements, so the expensive one stays a plain parallel scan:
 1. :func:`staging_sql` parses and judges every record. It has no window function, so
    DuckDB reads the file on all cores; the table it fills keeps file order (insertion
    order is preserved), which makes ``rowid`` the record's position among parsed rows.
-2. :func:`numbered_sql` numbers the sets of each exercise in a session in file order and
-   derives the natural key (``row_hash``) — run inside the write, over valid rows only.
+2. :func:`numbered_sql` numbers the sets of each exercise in a session in file order,
+   which completes each set's natural key — run inside the write, over valid rows only.
 """
 
 from __future__ import annotations
@@ -373,44 +373,32 @@ def batch_filter(batch: int, batches: int, alias: str = "") -> str:
     return f"hash({group}) % {int(batches)} = {int(batch)}"
 
 
-def numbered_sql(athlete_id: int, *, dedupe: bool, batch: int = 0, batches: int = 1) -> str:
-    """Valid staged rows with their set number and natural key.
+def numbered_sql(batch: int = 0, batches: int = 1) -> str:
+    """Valid staged rows with their set number, in the columns of ``sets``' natural key.
 
     A set's number counts the sets of its exercise in its session in file order; rejected
     rows keep their place, so fixing one in the app and re-importing slots it in without
-    renumbering the others. ``row_hash`` is the natural key re-imports are checked
-    against. ``dedupe`` keeps the first of rows whose keys collide (possible only when a
-    workout or exercise name holds the ``|`` the key joins its parts with).
+    renumbering the others. The natural key re-imports are checked against is the
+    athlete, ``session_id``, the exercise (case ignored) and ``set_index``: one file never
+    holds a key twice, as the session id is made of exactly what the numbering groups by
+    (the second a session started and its workout name).
 
     ``batches`` > 1 numbers one share of the sessions (split by a hash of the numbering
     group, so a group is never split): the window then holds a share of the rows, which
-    bounds an import's memory whatever the size of the file.
-
-    The numbering groups by the second a session started and its workout name, which is
-    exactly what ``session_id`` is made of; the id itself is built after the window so the
-    window does not have to carry it.
+    bounds an import's memory whatever the size of the file. The session id is built after
+    the window so the window does not have to carry it.
     """
     share = f"AND {batch_filter(batch, batches)}" if batches > 1 else ""
-    key = f"md5(concat_ws('|', {int(athlete_id)}, session_id, lower(exercise_raw), set_index))"
-    numbered = f"""
-    SELECT *, {key} AS row_hash
-    FROM (
-        SELECT * EXCLUDE (valid), {SESSION_ID} AS session_id
-        FROM (
-            SELECT *, row_number() OVER (PARTITION BY {GROUP} ORDER BY rn) AS set_index
-            FROM (
-                SELECT rowid AS rn, performed_at, workout_name, workout_duration_s,
-                       exercise_raw, set_type, weight_kg, reps_value, rpe, duration_s,
-                       distance_m, notes, reject_reason IS NULL AS valid
-                FROM staged WHERE skip_reason IS NULL {share}
-            )
-        )
-        WHERE valid
-    )
-    """
-    if not dedupe:
-        return numbered
     return f"""
-    SELECT * FROM ({numbered})
-    QUALIFY row_number() OVER (PARTITION BY row_hash ORDER BY rn) = 1
+    SELECT * EXCLUDE (valid), {SESSION_ID} AS session_id
+    FROM (
+        SELECT *, row_number() OVER (PARTITION BY {GROUP} ORDER BY rn) AS set_index
+        FROM (
+            SELECT rowid AS rn, performed_at, workout_name, workout_duration_s,
+                   exercise_raw, set_type, weight_kg, reps_value, rpe, duration_s,
+                   distance_m, notes, reject_reason IS NULL AS valid
+            FROM staged WHERE skip_reason IS NULL {share}
+        )
+    )
+    WHERE valid
     """

@@ -270,7 +270,6 @@ class _Counts:
     skipped: int
     bad: int
     valid: int
-    pipes: int
 
 
 def _count(cur: duckdb.DuckDBPyConnection) -> _Counts:
@@ -279,9 +278,7 @@ def _count(cur: duckdb.DuckDBPyConnection) -> _Counts:
         SELECT count(*),
                count(*) FILTER (WHERE skip_reason IS NOT NULL),
                count(*) FILTER (WHERE skip_reason IS NULL AND reject_reason IS NOT NULL),
-               count(*) FILTER (WHERE skip_reason IS NULL AND reject_reason IS NULL),
-               count(*) FILTER (WHERE skip_reason IS NULL AND reject_reason IS NULL AND
-                                (contains(exercise_raw, '|') OR contains(workout_name, '|')))
+               count(*) FILTER (WHERE skip_reason IS NULL AND reject_reason IS NULL)
         FROM staged
         """
     ).fetchone()
@@ -305,18 +302,17 @@ def _write(
             ).fetchone()
         athlete_id = int(found[0])
         import_id = tx.execute("SELECT nextval('import_id_seq')").fetchone()[0]
-        # Colliding keys must meet in one statement for the first-wins rule: one batch then.
-        batches = 1 if counts.pipes else max(1, -(-(counts.parsed - counts.skipped)
-                                                  // BATCH_ROWS))
         # An athlete's first import has nothing to be a duplicate of (a file's own keys are
         # unique): no duplicate check, which is most of the cost of a big first import.
-        stored = bool(tx.execute(
-            "SELECT count(*) FROM (SELECT 1 FROM sets WHERE athlete_id = ? LIMIT 1)",
-            [athlete_id],
+        stored = int(tx.execute(
+            "SELECT count(*) FROM sets WHERE athlete_id = ?", [athlete_id]
         ).fetchone()[0])
+        # A batch numbers its share of the file's rows and checks them against the same
+        # share of the stored sets: both count towards the memory it needs.
+        batches = max(1, -(-(counts.parsed - counts.skipped + stored) // BATCH_ROWS))
         new_rows = sum(
-            _insert_sets(tx, plan, athlete_id, import_id, dedupe=counts.pipes > 0,
-                         batch=batch, batches=batches, check_stored=stored)
+            _insert_sets(tx, plan, athlete_id, import_id, batch=batch, batches=batches,
+                         check_stored=stored > 0)
             for batch in range(batches)
         )
         duplicates = counts.valid - new_rows
@@ -362,7 +358,7 @@ def _write(
 
 def _insert_sets(
     tx: duckdb.DuckDBPyConnection, plan: FormatPlan, athlete_id: int, import_id: int,
-    *, dedupe: bool, batch: int = 0, batches: int = 1, check_stored: bool = True,
+    *, batch: int = 0, batches: int = 1, check_stored: bool = True,
 ) -> int:
     """Insert valid staged rows whose natural key is not stored yet; return how many.
 
@@ -377,17 +373,21 @@ def _insert_sets(
         WHERE NOT EXISTS (
             SELECT 1 FROM sets s
             WHERE s.athlete_id = ? AND s.import_id <> ? {same_share}
-              AND s.row_hash = f.row_hash
+              AND s.session_id = f.session_id AND s.set_index = f.set_index
+              AND lower(s.exercise_raw) = lower(f.exercise_raw)
         )"""
         params += [athlete_id, import_id]
     return int(tx.execute(
         f"""
-        INSERT INTO sets
+        INSERT INTO sets (athlete_id, performed_at, session_id, workout_name,
+                          workout_duration_s, exercise_raw, exercise_id, set_index, set_type,
+                          weight_kg, reps, rpe, duration_s, distance_m, notes, source_format,
+                          import_id)
         SELECT ?, f.performed_at, f.session_id, f.workout_name, f.workout_duration_s,
                f.exercise_raw, m.exercise_id, f.set_index, f.set_type, f.weight_kg,
                CAST(nullif(f.reps_value, 0) AS INTEGER), f.rpe, f.duration_s, f.distance_m,
-               f.notes, ?, ?, f.row_hash
-        FROM ({numbered_sql(athlete_id, dedupe=dedupe, batch=batch, batches=batches)}) f
+               f.notes, ?, ?
+        FROM ({numbered_sql(batch, batches)}) f
         LEFT JOIN exercise_map m USING (exercise_raw)
         {stored_check}
         """,

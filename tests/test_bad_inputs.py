@@ -194,7 +194,24 @@ def _header_cell_500kb(path: Path) -> None:
     path.write_bytes(b"a" * 500_000 + b",exercise\n1,RDL\n")
 
 
+def _nul_after_70kb(path: Path) -> None:
+    """A good start (past the first 64 KB checked on opening), then a NUL byte in a row."""
+    rows = [f"2025-03-01 10:00,Hip Thrust,{n},80,kg,10,,,,,A" for n in range(1, 2001)]
+    rows.append("2025-03-01 10:00,Hip Thrust,2001,80,kg,1\x000,,,,,A")
+    path.write_bytes(template_csv(rows))
+
+
+def _utf16_nul_after_70kb(path: Path) -> None:
+    """The same in UTF-16 (whose NUL bytes are normal): a NUL character, not a byte."""
+    _nul_after_70kb(path)
+    path.write_bytes(path.read_bytes().decode("utf-8").encode("utf-16"))
+
+
 GENERATED: list[tuple[str, Callable[[Path], None], dict[str, Any]]] = [
+    ("nul_after_70kb.csv", _nul_after_70kb,
+     {"refused": "contains binary data (NUL bytes, the first at byte 95,006); it is not a CSV"}),
+    ("utf16_nul_after_70kb.csv", _utf16_nul_after_70kb,
+     {"refused": "contains binary data (NUL characters); it is not a CSV text file."}),
     ("header_cell_500kb.csv", _header_cell_500kb,
      {"refused": "the header row is not one Backline recognises (aaaaaaaaa"}),
     ("single_line_5mb.csv", _single_line_5mb,

@@ -158,14 +158,28 @@ def _scan(stream: BinaryIO, name: str, encoding: str, cr_only: bool,
     validator = None if convert else codecs.getincrementaldecoder("utf-8")()
     crlf = bare_lf = False  # seen a CRLF / a LF that no CR precedes
     previous_cr = False
+    offset = 0  # of this chunk in the file
     try:
         for chunk in _chunks(stream):
             sha.update(chunk)
             if converter is not None:
                 assert target is not None
-                target.write(converter.feed(chunk))
+                converted = converter.feed(chunk)
+                if b"\x00" in converted:
+                    raise IngestError(f"{name} contains binary data (NUL characters); it is "
+                                      "not a CSV text file.")
+                target.write(converted)
                 continue
             assert validator is not None
+            # The first 64 KB were checked on opening; a NUL further in means a binary or
+            # damaged file, which DuckDB would read as text into a cell.
+            nul = chunk.find(b"\x00")
+            if nul >= 0:
+                raise IngestError(
+                    f"{name} contains binary data (NUL bytes, the first at byte "
+                    f"{offset + nul:,}); it is not a CSV text file."
+                )
+            offset += len(chunk)
             if not chunk.isascii():
                 validator.decode(chunk)
             # Counting only chunks that hold a CR: most files hold none, and a scan for

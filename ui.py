@@ -369,6 +369,16 @@ def escape_md(text: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", value)
 
 
+def table(data: pd.DataFrame, *, key: str, **kwargs: Any) -> None:
+    """``st.dataframe`` without the index and with a dash for a missing value.
+
+    Streamlit writes a missing value as a grey "None", which reads as a name or a bug in a
+    PR table (a load record has no e1RM); "—" reads as "does not apply".
+    """
+    kwargs.setdefault("hide_index", True)
+    st.dataframe(data, key=key, placeholder="—", **kwargs)
+
+
 def download_csv(frame: pd.DataFrame, file_name: str, *, label: str = "Download CSV",
                  key: str | None = None) -> None:
     """A download button for ``frame`` as a formula-safe CSV."""

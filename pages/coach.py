@@ -104,9 +104,8 @@ cols[0].metric("Athletes", len(table))
 cols[1].metric("Below target this week", behind)
 cols[2].metric("Milestone at risk", at_risk)
 
-st.dataframe(
+ui.table(
     table.drop(columns=["id", "_met", "_change"]),
-    hide_index=True,
     width="stretch",
     key="coach-table",
     column_config={

@@ -50,9 +50,9 @@ st.subheader("Short rests (same muscles within 48 h)")
 if short.empty:
     st.success("Every muscle got at least 48 hours before it was trained again.")
 else:
-    st.dataframe(
+    ui.table(
         short[["previous_at", "performed_at", "hours_between", "muscles"]],
-        hide_index=True, key="short-rests",
+        key="short-rests",
         column_config={
             "previous_at": st.column_config.DatetimeColumn("Previous session",
                                                            format="ddd D MMM HH:mm"),

@@ -187,7 +187,7 @@ def show_results(store, outcomes: list[dict]) -> None:  # type: ignore[no-untype
             "Seconds": [round(float(o["seconds"]), 2) for o in done],
         }
     )
-    st.dataframe(table, hide_index=True, key="import-counts")
+    ui.table(table, key="import-counts")
     if rejected:
         ids = [int(o["import_id"]) for o in done if o["rejected"]]
         rejects = store.query_df(
@@ -198,7 +198,7 @@ def show_results(store, outcomes: list[dict]) -> None:  # type: ignore[no-untype
         )
         st.markdown(f"**{len(rejects):,} rejected rows** — fix them in the export and import "
                     "it again; rows already stored are skipped.")
-        st.dataframe(rejects, hide_index=True, key="import-rejects")
+        ui.table(rejects, key="import-rejects")
         ui.download_csv(rejects, "backline-rejected-rows.csv",
                         label="Download rejected rows (CSV)", key="dl-rejects")
 
@@ -252,7 +252,7 @@ def athletes_section(store) -> None:  # type: ignore[no-untyped-def]
         columns={"name": "Athlete", "sets": "Sets", "first_session": "First session",
                  "last_session": "Last session", "is_sample": "Sample"}
     )
-    st.dataframe(shown, hide_index=True, key="athletes-table")
+    ui.table(shown, key="athletes-table")
     sample = frame[frame["is_sample"].astype(bool)]
     if sample.empty:
         return

@@ -110,7 +110,7 @@ table = pd.DataFrame({
     "Adherence": windows["adherence_pct"],
     "Evidence": [evidence_text(row) for _, row in windows.iterrows()],
 })
-st.dataframe(table, hide_index=True, key="milestone-table", column_config={
+ui.table(table, key="milestone-table", column_config={
     "Adherence": st.column_config.NumberColumn("Adherence", format="%.0f %%"),
 })
 

@@ -81,7 +81,7 @@ prescription = pd.DataFrame(
                   for p in programme.exercises],
     }
 )
-st.dataframe(prescription, hide_index=True, key="prescription")
+ui.table(prescription, key="prescription")
 left, right = st.columns(2)
 with left:
     ui.download_csv(sessions, "backline-programme-sessions.csv",

@@ -139,7 +139,7 @@ table = pd.DataFrame(
 )
 if frame.shape[0] == 1:
     table = table.drop(columns=["Athlete"])
-st.dataframe(table, hide_index=True, width="stretch", key="share-links-table")
+ui.table(table, width="stretch", key="share-links-table")
 
 active = links[links["status"] == "active"]
 if active.empty:

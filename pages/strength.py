@@ -50,8 +50,8 @@ table = trends[[
     "exercise", "sessions", "best_e1rm", "last_e1rm", "trend_8w_pct", "trend_all_pct",
     "last_pr_date", "weeks_since_pr", "plateau",
 ]]
-st.dataframe(
-    table, hide_index=True, key="strength-table",
+ui.table(
+    table, key="strength-table",
     column_config={
         "exercise": "Lift",
         "sessions": "Sessions",
@@ -74,9 +74,9 @@ if prs.empty:
 else:
     kinds = {"e1rm": "e1RM", "load": "Heaviest load", "reps": "Most reps at a load"}
     shown = prs.assign(kind=prs["kind"].map(kinds).fillna(prs["kind"]))
-    st.dataframe(
+    ui.table(
         shown[["date", "exercise", "kind", "weight", "reps", "e1rm", "previous"]],
-        hide_index=True, key="pr-table",
+        key="pr-table",
         column_config={
             "date": st.column_config.DateColumn("Date"),
             "exercise": "Lift",

@@ -47,8 +47,8 @@ ui.plot(charts.exercise_volume(by_exercise), key="chart-exercises",
         file_name="backline-sets-per-exercise", empty="No working sets per exercise to show.")
 
 st.subheader("Weekly totals")
-st.dataframe(
-    weeks.drop(columns=["unit"]), hide_index=True, key="volume-weeks",
+ui.table(
+    weeks.drop(columns=["unit"]), key="volume-weeks",
     column_config={
         "week_start": st.column_config.DateColumn("Week of"),
         "sessions": "Sessions", "sets": "Working sets", "reps": "Reps",

@@ -103,6 +103,13 @@ def test_dashboard_page_draws_charts_on_the_sample_athlete(db, page) -> None:  #
     assert not at.error
 
 
+@pytest.mark.parametrize("page", list(DASHBOARD))
+def test_tables_show_a_dash_for_a_missing_value(db, page) -> None:  # type: ignore[no-untyped-def]
+    at = _open(page)
+    assert at.dataframe, "every dashboard page has a table"
+    assert {frame.proto.placeholder for frame in at.dataframe} == {"—"}  # not "None"
+
+
 def test_first_run_loads_the_sample_athlete(db) -> None:  # type: ignore[no-untyped-def]
     at = _app().run()
     assert not at.exception

@@ -107,7 +107,7 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         "a set's natural key is derived from its columns, not stored",
         # Re-imports compare the natural key's parts (athlete, session, exercise, set
         # number) directly, so the digest no longer has to be computed and stored for every
-        # imported set (a sixth of a big import's time, 33 bytes a set on disk). It stays
+        # imported set (a tenth of a big import's time, 33 bytes a set on disk). It stays
         # available as a column computed on read. Its parts are length-delimited, so two
         # different sets never share one (a name may hold the separator).
         """

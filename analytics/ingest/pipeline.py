@@ -33,7 +33,8 @@ from .reader import CsvSource, LineIndex, open_source, shorten
 #: DuckDB's longest CSV row (its ``max_line_size`` default); longer rows are rejected.
 MAX_LINE_BYTES = 2_000_000
 
-#: Rows numbered and written per statement: bounds the memory an import needs.
+#: Rows per statement that numbers, checks and writes sets, counting the file's rows and the
+#: athlete's stored sets they are checked against: bounds the memory an import needs.
 BATCH_ROWS = 500_000
 
 #: Called with (stage description, fraction done 0..1) as an import advances.

@@ -27,6 +27,8 @@ from .sample import SAMPLE_ATHLETE, load_sample
 from .store import Store, StoreError
 
 APP_PATH = Path(__file__).resolve().parents[1] / "app.py"
+SERVER_PATH = APP_PATH.with_name("server.py")
+"""The ASGI entry (``st.App`` serving app.py, plus the owner's HTTP sign-in)."""
 
 
 def _store(args: argparse.Namespace) -> Store:
@@ -222,7 +224,7 @@ def cmd_serve(args: argparse.Namespace) -> int:
     if args.db:
         env["BACKLINE_DB"] = str(Path(args.db).expanduser().resolve())
     command = [
-        sys.executable, "-m", "streamlit", "run", str(APP_PATH),
+        sys.executable, "-m", "streamlit", "run", str(SERVER_PATH),
         "--server.port", str(args.port), "--server.address", args.address,
         "--server.headless", "true",
     ]

@@ -138,4 +138,16 @@ MIGRATIONS: list[tuple[int, str, str]] = [
         ALTER TABLE sets_v3 RENAME TO sets;
         """,
     ),
+    (
+        4,
+        "owner sign-ins remembered for a while, revocable (analytics.owner_auth)",
+        """
+        CREATE TABLE owner_sessions (
+            token_hash      VARCHAR PRIMARY KEY,
+            created_at      TIMESTAMP NOT NULL,
+            expires_at      TIMESTAMP NOT NULL,
+            revoked_at      TIMESTAMP
+        );
+        """,
+    ),
 ]

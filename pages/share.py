@@ -1,7 +1,9 @@
 """Share page (owner only): read-only links for a coach — create, list, revoke.
 
 A new link is shown once, with a copy button: Backline keeps only its SHA-256, so it cannot
-show the link again later. The link carries the owner's current unit and e1RM formula.
+show the link again later. The link carries the picked athlete's own unit, and the
+sidebar's e1RM formula when the sidebar shows that athlete (else Epley). Revoking asks
+first. With an owner password, "Sign out everywhere" ends every remembered sign-in.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from analytics import config, sharing
+from analytics import config, owner_auth, sharing
 
 NEW_LINK_KEY = "_backline_new_share_link"
 SHARE_URL_PATH = "share"
@@ -37,6 +39,29 @@ def _when(value: object, empty: str = "-") -> str:
     return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")
 
 
+PENDING_KEY = "_backline_confirm"
+"""Which destructive action waits for a second click: ("revoke", hash) or ("sign-out",)."""
+
+
+def confirm(what: tuple[str, ...], question: str, action: str, key: str) -> bool:
+    """Ask ``question`` inline under the first click; True once the user confirmed.
+
+    An inline question rather than ``st.dialog``: it works the same in a narrow phone
+    screen and in tests, and a stray click on the first button changes nothing.
+    """
+    if st.session_state.get(PENDING_KEY) != what:
+        return False
+    st.warning(question, icon=":material/help:")
+    yes, no = st.columns(2)
+    if no.button("Cancel", key=f"cancel-{key}"):
+        st.session_state.pop(PENDING_KEY, None)
+        st.rerun()
+    if yes.button(action, type="primary", key=f"confirm-{key}"):
+        st.session_state.pop(PENDING_KEY, None)
+        return True
+    return False
+
+
 ui.ensure_app()
 if ui.viewer().shared:  # owner page: never part of a shared session
     st.stop()
@@ -57,15 +82,18 @@ ids = [int(v) for v in frame["athlete_id"]]
 names = dict(zip(ids, frame["name"].astype(str), strict=True))
 flt = ui.current_filters()
 current = flt.athlete_id if flt is not None and flt.athlete_id in ids else ids[0]
-unit = flt.unit if flt is not None else None
-formula = flt.formula if flt is not None else None
 
 # -- create --------------------------------------------------------------------------------
+st.subheader("New link")
+# outside the form, so the unit shown (and stored) is the picked athlete's own
+athlete_id = int(st.selectbox(
+    "Athlete", ids, index=ids.index(current), format_func=lambda i: names[i],
+    key="share-athlete",
+))
+# the picked athlete's unit; the formula is the sidebar's only when it shows that athlete
+unit = ui.athlete_unit(store, athlete_id)
+formula = flt.formula if flt is not None and flt.athlete_id == athlete_id else "epley"
 with st.form("create-share-link", clear_on_submit=True, border=True):
-    st.subheader("New link")
-    athlete_id = st.selectbox(
-        "Athlete", ids, index=ids.index(current), format_func=lambda i: names[i],
-    )
     label = st.text_input(
         "Label", max_chars=80, placeholder="e.g. Coach Sam",
         help="Who the link is for; only you see it, in the list below.",
@@ -74,11 +102,10 @@ with st.form("create-share-link", clear_on_submit=True, border=True):
         "Expires after", list(sharing.EXPIRY_CHOICES), horizontal=True,
         index=list(sharing.EXPIRY_CHOICES).index("30 days"),
     )
-    if unit:
-        st.caption(
-            f"The coach sees weights in {unit} and e1RM by "
-            f"{ui.FORMULA_LABELS.get(formula or 'epley', formula)} (your current settings)."
-        )
+    st.caption(
+        f"The coach sees weights in {unit} ({ui.escape_md(names[athlete_id])}'s unit) and "
+        f"e1RM by {ui.FORMULA_LABELS.get(formula, formula)}."
+    )
     created = st.form_submit_button("Create link", type="primary", icon=":material/link:")
 
 if created:
@@ -89,7 +116,7 @@ if created:
     ui.clear_caches()
     st.session_state[NEW_LINK_KEY] = {
         "token": token, "athlete": names[int(athlete_id)], "label": label.strip(),
-        "expiry": expiry,
+        "expiry": expiry, "unit": unit,
     }
 
 new_link = st.session_state.get(NEW_LINK_KEY)
@@ -101,7 +128,8 @@ if new_link:
     )
     with st.container(border=True):
         st.success(
-            f"Link for **{ui.escape_md(new_link['athlete'])}** created ({expires}). "
+            f"Link for **{ui.escape_md(new_link['athlete'])}** created ({expires}, weights "
+            f"in {new_link['unit']}). "
             "Copy it now: Backline keeps only a fingerprint of it and cannot show it again.",
             icon=":material/check_circle:",
         )
@@ -157,7 +185,27 @@ else:
                 f"`{row.link_id}`"
             )
             if right.button("Revoke", key=f"revoke-{row.link_id}", icon=":material/link_off:"):
+                st.session_state[PENDING_KEY] = ("revoke", row.token_hash)
+            if confirm(("revoke", row.token_hash),
+                       "Revoke this link? Whoever holds it sees a neutral message from their "
+                       "next click. This cannot be undone.", "Revoke link", row.link_id):
                 sharing.revoke(store, row.token_hash)
                 ui.clear_caches()
                 st.toast("Link revoked.", icon=":material/link_off:")
                 st.rerun()
+
+# -- owner sign-in -------------------------------------------------------------------------
+if config.owner_password():
+    st.subheader("Your sign-in")
+    signed = owner_auth.active_sessions(store)
+    st.caption(
+        f"{signed} browser{'' if signed == 1 else 's'} signed in as the owner (a sign-in is "
+        f"remembered for {config.owner_session_days()} days). Sign out everywhere if a "
+        "device was lost or the password was shared."
+    )
+    if st.button("Sign out everywhere", icon=":material/logout:", key="sign-out-all"):
+        st.session_state[PENDING_KEY] = ("sign-out",)
+    if confirm(("sign-out",), "Every browser signed in as the owner, this one included, "
+               "must enter the password again.", "Sign out everywhere", "sign-out"):
+        owner_auth.revoke_sessions(store)
+        st.rerun()

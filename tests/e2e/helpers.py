@@ -52,7 +52,8 @@ def _healthy(url: str) -> bool:
 
 @contextlib.contextmanager
 def streamlit_server(db_dir: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
-    """Run ``streamlit run app.py`` with its store in ``db_dir``; yield the base URL.
+    """Run ``streamlit run server.py`` (as ``backline serve`` does) with its store in
+    ``db_dir``; yield the base URL.
 
     Waits for ``/_stcore/health``; the server runs in its own process group, which is
     terminated (then killed) on exit. Its log is ``db_dir/streamlit.log``.
@@ -65,7 +66,7 @@ def streamlit_server(db_dir: Path, extra_env: dict[str, str] | None = None) -> I
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             [
-                sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+                sys.executable, "-m", "streamlit", "run", str(ROOT / "server.py"),
                 "--server.port", str(port), "--server.address", "127.0.0.1",
                 "--server.headless", "true", "--server.fileWatcherType", "none",
                 "--browser.gatherUsageStats", "false",

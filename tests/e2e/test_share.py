@@ -10,6 +10,7 @@ screenshots go to ``test-artifacts/share-*.png``.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -75,14 +76,13 @@ def owner(browser, share_server: ShareServer):  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport={"width": 1280, "height": 900},
                                   accept_downloads=True)
     page = context.new_page()
-    page.goto(share_server.url)
     yield page
     context.close()
 
 
-def _coach_page(browser, url: str):  # type: ignore[no-untyped-def]
+def _coach_page(browser, url: str, viewport: dict | None = None):  # type: ignore[no-untyped-def]
     """A fresh context: no cookies, no session, as on the coach's machine."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900})
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -99,18 +99,21 @@ def _assert_neutral(page, shot: Path) -> None:  # type: ignore[no-untyped-def]
     assert page.locator(".js-plotly-plot").count() == 0
     assert page.locator('[data-testid="stDataFrame"]').count() == 0
     body = page.locator("body").inner_text()
-    for name in (ATHLETE, OTHER, "Overview", "Import", "Share"):
+    for name in (ATHLETE, OTHER, "Overview", "Import", "Share", "Page not found"):
         assert name not in body, name
     assert page.locator('[data-testid="stSidebarNav"]').count() == 0
     full_screenshot(page, shot)
 
 
 def test_owner_pages_need_the_password(owner, share_server: ShareServer, artifacts) -> None:  # type: ignore[no-untyped-def]
+    """A deep link shows only the sign-in form, then the page asked for; no dialog."""
     page = owner
-    wait_for_title(page, "Backline")
-    wait_idle(page)
+    page.goto(f"{share_server.url}/share")
+    page.get_by_label("Owner password").wait_for(timeout=30_000)
+    assert "/backline-auth/sign-in" in page.url
+    body = page.locator("body").inner_text()
+    assert ATHLETE not in body and "Page not found" not in body
     assert page.locator(".js-plotly-plot").count() == 0
-    assert ATHLETE not in page.locator("body").inner_text()
     full_screenshot(page, artifacts / "share-00-owner-login.png")
     page.get_by_label("Owner password").fill("wrong password")
     page.get_by_role("button", name="Sign in").click()
@@ -118,6 +121,24 @@ def test_owner_pages_need_the_password(owner, share_server: ShareServer, artifac
     assert page.locator(".js-plotly-plot").count() == 0
     page.get_by_label("Owner password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    wait_for_title(page, "Share")  # the page the link asked for, not Overview
+    wait_idle(page)
+    assert "Page not found" not in page.locator("body").inner_text()
+    cookie = next(c for c in page.context.cookies() if c["name"] == "backline_owner")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+    assert cookie["expires"] > time.time() + 29 * 86400  # remembered for 30 days
+    # a reload, and a new tab, stay signed in
+    page.reload()
+    wait_for_title(page, "Share")
+    wait_idle(page)
+    other_tab = page.context.new_page()
+    try:
+        other_tab.goto(f"{share_server.url}/import")
+        wait_for_title(other_tab, "Import")
+        assert "Page not found" not in other_tab.locator("body").inner_text()
+    finally:
+        other_tab.close()
+    page.goto(share_server.url)
     wait_for_title(page, "Overview")
     wait_idle(page)
     wait_for_charts(page, 1)
@@ -164,8 +185,8 @@ def test_owner_coach_view_opens_each_athlete(owner, artifacts) -> None:  # type:
 def test_owner_creates_a_link(owner, share_server: ShareServer, artifacts) -> None:  # type: ignore[no-untyped-def]
     page = owner
     open_page(page, "Share")
+    assert page.locator(MAIN).get_by_label("Athlete").input_value() == ATHLETE
     form = page.locator('[data-testid="stForm"]')
-    assert form.get_by_label("Athlete").input_value() == ATHLETE
     form.get_by_label("Label", exact=True).fill("Coach Sam")
     form.get_by_role("button", name="Create link").click()
     code = page.locator('[data-testid="stCode"]').first
@@ -255,7 +276,12 @@ def test_revoked_link_shows_the_neutral_message(  # type: ignore[no-untyped-def]
     # one view per browser session, however many pages and reruns each session had
     views = share_server.state["sessions"]
     assert f"{views} view{'' if views == 1 else 's'} ·" in text
-    row.get_by_role("button", name="Revoke").click()
+    row.get_by_role("button", name="Revoke", exact=True).click()
+    confirm = row.get_by_role("button", name="Revoke link")
+    confirm.wait_for(timeout=30_000)
+    # asked first: the link still works until confirmed
+    assert sharing.INVALID_MESSAGE not in page.locator(MAIN).inner_text()
+    confirm.click()
     row.wait_for(state="detached", timeout=30_000)
     wait_idle(page)
     context, coach, _ = _coach_page(browser, url)
@@ -263,6 +289,15 @@ def test_revoked_link_shows_the_neutral_message(  # type: ignore[no-untyped-def]
         _assert_neutral(coach, artifacts / "share-04-revoked.png")
     finally:
         context.close()
+    # on any page, at a phone's width too: the message alone, never Streamlit's dialog
+    token = share_server.state["token"]
+    for path in ("strength", "volume", "programme", "import", "nonsense"):
+        context, coach, _ = _coach_page(browser, f"{share_server.url}/{path}?share={token}",
+                                        viewport={"width": 390, "height": 844})
+        try:
+            _assert_neutral(coach, artifacts / f"share-04-revoked-{path}-390.png")
+        finally:
+            context.close()
 
 
 def test_spare_link_still_works(browser, share_server: ShareServer) -> None:  # type: ignore[no-untyped-def]

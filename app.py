@@ -200,6 +200,7 @@ def main() -> None:
     who = resolve_viewer()
     page = st.navigation(build_pages(who), position="sidebar")
     ui.render_sidebar(store)
+    ui.demo_banner(store)
     if who.shared:
         name = ui.escape_md(store.athlete_name(who.athlete_id))
         st.info(f"Shared by **{name}** — read-only", icon=":material/visibility:")

@@ -261,7 +261,8 @@ def render_sidebar(store: Store) -> Filters | None:
         elif isinstance(chosen, tuple | list) and len(chosen) == 1:
             start = chosen[0]
     elif PERIODS.get(period) and not pd.isna(last):
-        end = pd.Timestamp(last).date()
+        # "last 4 weeks" means up to today (or the last session when the log runs ahead)
+        end = max(today(), pd.Timestamp(last).date())
         start = end - timedelta(days=int(PERIODS[period]) - 1)
 
     if who.unit:
@@ -283,7 +284,7 @@ def render_sidebar(store: Store) -> Filters | None:
             "Epley is the default; the trend shape rarely depends on the choice.",
         )
     flt = Filters(athlete_id=int(athlete_id), start=start, end=end, unit=unit,
-                  formula=formula)
+                  formula=formula, today=today())
     st.session_state[FILTERS_KEY] = flt
     return flt
 
@@ -435,4 +436,24 @@ def page_header(title: str, caption: str) -> None:
 
 
 def today() -> date:
+    """The date "this week" is judged at (the server's local date)."""
     return date.today()
+
+
+def demo_banner(store: Store) -> None:
+    """Say so while the sample athlete is on screen, with the way to the user's own data."""
+    flt = current_filters()
+    if flt is None:
+        return
+    frame = athletes(store)
+    row = frame[frame["athlete_id"] == flt.athlete_id]
+    if row.empty or not bool(row["is_sample"].iloc[0]):
+        return
+    if viewer().shared:
+        st.info("These are demo numbers (a sample athlete).", icon=":material/science:")
+        return
+    left, right = st.columns([3, 1], vertical_alignment="center")
+    left.info("Demo data: a sample athlete, to show what Backline does. Import your own "
+              "workout log to see yours.", icon=":material/science:")
+    right.page_link("pages/import_log.py", label="Import your log",
+                    icon=":material/upload_file:")

@@ -13,8 +13,10 @@ sessions.
 
 For each window:
 
-- ``weeks_elapsed``: the window's weeks that are over by the period's last day, plus the
-  week in progress once it has met the target (an unfinished week cannot count against);
+- ``weeks_elapsed``: the window's weeks that are over by Backline's "now"
+  (:func:`~analytics.filters.as_of`: today in the dashboard, the range's end when one is
+  set, else the last session), plus the week in progress once it has met the target (an
+  unfinished week cannot count against);
 - ``weeks_met``: of those, the weeks that met the target; ``adherence_pct`` = met / elapsed;
 - ``status``, with ``needed`` = two thirds of the window's weeks, rounded up (2 of 3, 4 of 5):
 
@@ -37,7 +39,7 @@ import pandas as pd
 
 from . import units
 from .catalog import POSTERIOR_CHAIN, exercise_name, register
-from .filters import Filters, batch_cached, period, scope_cte
+from .filters import Filters, as_of, batch_cached, scope_cte
 from .strength import e1rm_ctes
 
 if TYPE_CHECKING:
@@ -217,10 +219,9 @@ def milestones(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
     weeks 1-2 for window 2, hard sets per posterior-chain muscle for window 3).
     """
     start, source = programme_start(con, flt)
-    bounds = period(con, flt)
-    as_of = flt.end or (bounds[1] if bounds else None)
+    now = as_of(con, flt)
     # day -1 = before the programme (or no data): every window is "not reached"
-    day = (as_of - start).days if start and as_of and as_of >= start else -1
+    day = (now - start).days if start and now and now >= start else -1
     started = day >= 0
     complete = (day + 1) // 7  # programme weeks fully over
     current = day // 7 + 1  # the programme week as_of falls in

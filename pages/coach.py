@@ -7,14 +7,12 @@ their dashboard (Overview with that athlete picked in the sidebar, via ``?athlet
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pandas as pd
 import streamlit as st
 
 import ui
 from analytics import frequency, milestones, strength
-from analytics.filters import Filters
+from analytics.filters import Filters, freshness
 
 ui.ensure_app()
 if ui.viewer().shared:  # owner page: never part of a shared session
@@ -22,8 +20,9 @@ if ui.viewer().shared:  # owner page: never part of a shared session
 
 ui.page_header(
     "Coach view",
-    "All athletes at a glance. This week is the calendar week (Monday to today); milestones "
-    "and e1RM changes are over each athlete's whole log, in your sidebar's unit and formula.",
+    "All athletes at a glance, judged at today's date: this week is the calendar week "
+    "(Monday to today), milestones and e1RM changes are over each athlete's whole log, in "
+    "your sidebar's unit and formula.",
 )
 
 store = ui.get_store()
@@ -36,7 +35,6 @@ current = ui.current_filters()
 unit = current.unit if current else "kg"
 formula = current.formula if current else "epley"
 today = ui.today()
-monday = today - timedelta(days=today.weekday())
 
 
 def milestone_summary(windows: pd.DataFrame) -> str:
@@ -73,22 +71,22 @@ rows = []
 for athlete in frame.itertuples(index=False):
     athlete_id = int(athlete.athlete_id)
     name = str(athlete.name) + (" (sample)" if bool(athlete.is_sample) else "")
-    whole = Filters(athlete_id=athlete_id, unit=unit, formula=formula)
-    week = Filters(athlete_id=athlete_id, start=monday, end=today, unit=unit, formula=formula)
+    whole = Filters(athlete_id=athlete_id, unit=unit, formula=formula, today=today)
     if int(athlete.sets) == 0:
-        rows.append({"id": athlete_id, "Athlete": name, "Last session": None,
-                     "This week": "-", "Milestones": "no sessions yet", "Biggest e1RM change": "-",
-                     "_met": None, "_change": None})
+        rows.append({"id": athlete_id, "Athlete": name, "Data up to": "no sessions yet",
+                     "This week": "-", "Milestones": "no sessions yet",
+                     "Biggest e1RM change": "-", "_met": None, "_change": None})
         continue
-    this_week = ui.cached(frequency.sessions_per_week, week)
-    sessions = int(this_week["sessions"].sum()) if not this_week.empty else 0
+    current = ui.cached(frequency.this_week, whole)
+    fresh = ui.cached(freshness, whole)
+    sessions = current.sessions if current is not None else 0
     windows = ui.cached(milestones.milestones, whole)
     trends = ui.cached(strength.trends, whole)
     change_text, change = biggest_change(windows, trends)
     rows.append({
         "id": athlete_id,
         "Athlete": name,
-        "Last session": pd.Timestamp(athlete.last_session),
+        "Data up to": fresh.describe().removeprefix("data up to ") if fresh else "-",
         "This week": f"{sessions} of {whole.target_min}-{whole.target_max}",
         "Milestones": milestone_summary(windows),
         "Biggest e1RM change": change_text,
@@ -104,12 +102,18 @@ cols[0].metric("Athletes", len(table))
 cols[1].metric("Below target this week", behind)
 cols[2].metric("Milestone at risk", at_risk)
 
+# the name is a link to the athlete's dashboard (the URL carries the name after "#" so
+# the column can show it); key columns first, so a phone shows them without scrolling
+shown = table.assign(Athlete=[f"overview?athlete={i}#{name}" for i, name in
+                              zip(table["id"], table["Athlete"], strict=True)])
 ui.table(
-    table.drop(columns=["id", "_met", "_change"]),
+    shown[["Athlete", "This week", "Milestones", "Data up to", "Biggest e1RM change"]],
     width="stretch",
     key="coach-table",
     column_config={
-        "Last session": st.column_config.DatetimeColumn("Last session", format="ddd D MMM YYYY"),
+        "Athlete": st.column_config.LinkColumn(
+            "Athlete", display_text=r"#(.*)$",
+            help="Opens the athlete's dashboard (in a new tab)."),
     },
 )
 

@@ -7,7 +7,7 @@ import streamlit as st
 
 import ui
 from analytics import advice, charts, frequency, milestones, programs, strength
-from analytics.filters import period
+from analytics.filters import as_of, freshness
 
 ui.ensure_app()
 ui.page_header("Overview", "This athlete's training at a glance: how often, how strong, "
@@ -23,11 +23,20 @@ if weeks.empty or int(weeks["sessions"].sum()) == 0:
 streaks = ui.cached(frequency.streaks, flt)
 trends = ui.cached(strength.trends, flt)
 windows = ui.cached(milestones.milestones, flt)
-bounds = ui.cached(period, flt)
+current = ui.cached(frequency.this_week, flt)
+fresh = ui.cached(freshness, flt)
+now = ui.cached(as_of, flt)
 
-# -- headline numbers ------------------------------------------------------------------------
-this_week = weeks.iloc[-1]
-sessions_now = int(this_week["sessions"])
+# -- how current the data is, then the headline numbers --------------------------------------
+if fresh is not None:
+    if fresh.stale:
+        st.warning(f"No session logged since {fresh.last_session:%a %d %b %Y} "
+                   f"({fresh.describe().split(', ', 1)[1]}). This week, the streak and the "
+                   f"milestones are judged at {now:%a %d %b %Y}; import a newer export to "
+                   "bring them up to date.", icon=":material/history:")
+    else:
+        st.caption(f"As of {now:%a %d %b %Y}: {fresh.describe()}.")
+sessions_now = current.sessions if current is not None else 0
 target = f"{flt.target_min}-{flt.target_max}"
 strength_row = windows[windows["window"] == 2]
 evidence = strength_row["evidence"].iloc[0] if len(strength_row) else {}
@@ -44,7 +53,8 @@ cols[2].metric("This week", f"{sessions_now} of {target}",
                else f"{flt.target_min - sessions_now} to go",
                delta_color="normal" if sessions_now >= flt.target_min else "off",
                delta_arrow="off",
-               help=f"Sessions in the week of {pd.Timestamp(this_week['week_start']):%d %b}.")
+               help=f"Sessions in the week of {current.week_start:%d %b}, so far."
+               if current is not None else None)
 if median_change is not None:
     cols[3].metric("e1RM since weeks 1-2", f"{median_change:+.1f} %",
                    help="Median change of the best e1RM per lift, programme weeks 1-2 against "
@@ -70,9 +80,8 @@ if not lifts.empty:
 st.subheader("Milestones")
 start = windows["programme_start"].iloc[0]
 now_week = None
-if start is not None and not pd.isna(start) and bounds is not None:
-    as_of = flt.end or bounds[1]
-    now_week = (as_of - pd.Timestamp(start).date()).days / 7
+if start is not None and not pd.isna(start) and now is not None:
+    now_week = (now - pd.Timestamp(start).date()).days / 7
 source = {"set": "set by you", "after break": "first session after a break of 3+ weeks",
           "first session": "first logged session"}.get(str(windows["start_source"].iloc[0]), "")
 if start is not None and not pd.isna(start):
@@ -116,11 +125,12 @@ ui.table(table, key="milestone-table", column_config={
 
 # -- suggestions (analytics.advice: the same list the CLI and the HTML report show) ------------
 st.subheader("What to change next")
-ICONS = {"frequency": ":material/event:", "milestone": ":material/warning:",
-         "rest": ":material/bedtime:", "plateau": ":material/trending_flat:",
+ICONS = {"stale": ":material/history:", "frequency": ":material/event:",
+         "milestone": ":material/warning:", "rest": ":material/bedtime:",
+         "plateau": ":material/trending_flat:",
          "add load": ":material/trending_up:", "hold load": ":material/pause:"}
 tips = advice.advise(
-    flt, weeks=weeks, windows=windows, lifts=trends, bounds=bounds,
+    flt, weeks=weeks, windows=windows, lifts=trends, current=current, fresh=fresh,
     short=ui.cached(frequency.short_rests, flt),
     overload=ui.cached(programs.overload_suggestions, flt),
 )

@@ -653,9 +653,11 @@ def test_app_coach_view_links_into_each_athlete(two_athletes) -> None:  # type: 
     at.switch_page("pages/coach.py").run()
     assert not at.exception
     table = at.dataframe[0].value
-    assert sorted(table["Athlete"]) == sorted([f"{SAMPLE_ATHLETE} (sample)", OTHER])
-    assert set(table.columns) >= {"Athlete", "Last session", "This week", "Milestones",
-                                  "Biggest e1RM change"}
+    # each name is a link to that athlete's dashboard, shown as the name
+    assert sorted(table["Athlete"]) == sorted([
+        f"overview?athlete={alice}#{SAMPLE_ATHLETE} (sample)", f"overview?athlete={bob}#{OTHER}"])
+    assert list(table.columns) == ["Athlete", "This week", "Milestones", "Data up to",
+                                   "Biggest e1RM change"]
     links = at.get("page_link")
     assert len(links) == 2
     # the owner opens athlete B's dashboard through ?athlete=ID
@@ -711,3 +713,40 @@ def test_app_locked_store_tells_the_owner_why(tmp_path, monkeypatch) -> None:  #
     at = _app().run()
     assert [e.value for e in at.error] == ["The store x.duckdb is in use by another process."]
     st.cache_resource.clear()
+
+
+def test_app_judges_this_week_at_today(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A log that stopped on Mon 17 Feb 2025, seen on Mon 30 Nov 2026 (93 weeks on)."""
+    from analytics_helpers import add_sets, sets_of
+
+    import ui as ui_module
+
+    db = tmp_path / "stale.duckdb"
+    monkeypatch.setenv("BACKLINE_DB", str(db))
+    monkeypatch.delenv("BACKLINE_OWNER_PASSWORD", raising=False)
+    monkeypatch.setattr(ui_module, "today", lambda: date(2026, 11, 30))
+    with Store(db) as store:
+        athlete = store.athlete_id("Old Log", create=True)
+        rows = []
+        for week in range(3):  # Mon + Thu for three weeks, the last Monday 17 Feb 2025
+            for offset in (0, 3):
+                day = date(2025, 2, 3) + timedelta(days=7 * week + offset)
+                if day <= date(2025, 2, 17):
+                    rows += sets_of(f"{day} 18:00", "Hip Thrust", 100, [5, 5])
+        add_sets(store, athlete, rows)
+        store.set_setting("sample_deleted", "1")
+    at = _app().run()
+    assert not at.exception
+    warning = " ".join(w.value for w in at.warning)
+    assert "No session logged since Mon 17 Feb 2025 (93 weeks ago)" in warning
+    this_week = next(m for m in at.metric if m.label == "This week")
+    assert this_week.value == "0 of 2-3"
+    streak = next(m for m in at.metric if m.label == "Weekly streak")
+    assert streak.value == "0 wk"
+    shown = _texts(at)
+    assert "Fit in" not in shown  # no advice for a week long gone
+    at.switch_page("pages/coach.py").run()
+    row = at.dataframe[0].value.iloc[0]
+    assert row["This week"] == "0 of 2-3"
+    assert row["Data up to"] == "Mon 17 Feb 2025, 93 weeks ago"
+    assert "on track" not in row["Milestones"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import zipfile
@@ -23,6 +24,8 @@ from tests.e2e.helpers import ROOT, streamlit_server, wait_for_charts, wait_for_
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
 INSTALL_TIMEOUT = 900
+LEFT_OUT = (".git", "build", "dist", "*.egg-info", ".venv", "__pycache__", "test-artifacts",
+            ".data", ".pytest_cache", ".ruff_cache", "*.duckdb", "*.duckdb.wal")
 
 
 def _run(command: list[str], cwd: Path, timeout: float = 300) -> str:
@@ -36,8 +39,12 @@ def _run(command: list[str], cwd: Path, timeout: float = 300) -> str:
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The bin/ folder of a fresh venv holding only the wheel and its dependencies."""
     work = tmp_path_factory.mktemp("wheel")
+    # Built from a copy: setuptools keeps a build/ folder in the source tree, whose stale
+    # files would end up in the next wheel (and the checkout stays untouched).
+    source = work / "source"
+    shutil.copytree(ROOT, source, ignore=shutil.ignore_patterns(*LEFT_OUT))
     _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--quiet", "-w",
-          str(work / "dist"), str(ROOT)], work, INSTALL_TIMEOUT)
+          str(work / "dist"), str(source)], work, INSTALL_TIMEOUT)
     wheels = list((work / "dist").glob("backline-*.whl"))
     assert len(wheels) == 1, wheels
     names = set(zipfile.ZipFile(wheels[0]).namelist())

@@ -15,15 +15,6 @@ from analytics import frequency, milestones, strength
 from analytics.filters import Filters, freshness
 
 ui.ensure_app()
-if ui.viewer().shared:  # owner page: never part of a shared session
-    st.stop()
-
-ui.page_header(
-    "Coach view",
-    "All athletes at a glance, judged at today's date: this week is the calendar week "
-    "(Monday to today), milestones and e1RM changes are over each athlete's whole log, in "
-    "your sidebar's unit and formula.",
-)
 
 store = ui.get_store()
 frame = ui.athletes(store)

@@ -8,9 +8,6 @@ import ui
 from analytics import charts, frequency, volume
 
 ui.ensure_app()
-ui.page_header("Consistency", "A session counts when it has at least one working set. "
-               "Weeks are Monday-Sunday; the target is 2-3 sessions a week with 48 hours "
-               "before the same muscles are trained again.")
 flt = ui.require_filters()
 weeks = ui.cached(frequency.sessions_per_week, flt)
 streaks = ui.cached(frequency.streaks, flt)

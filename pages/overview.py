@@ -10,8 +10,6 @@ from analytics import advice, charts, frequency, milestones, programs, strength
 from analytics.filters import as_of, freshness
 
 ui.ensure_app()
-ui.page_header("Overview", "This athlete's training at a glance: how often, how strong, "
-               "and where the programme's milestones stand.")
 flt = ui.require_filters()
 weeks = ui.cached(frequency.sessions_per_week, flt)
 

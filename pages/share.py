@@ -63,14 +63,6 @@ def confirm(what: tuple[str, ...], question: str, action: str, key: str) -> bool
 
 
 ui.ensure_app()
-if ui.viewer().shared:  # owner page: never part of a shared session
-    st.stop()
-
-ui.page_header(
-    "Share",
-    "A read-only link to one athlete's dashboard: Overview, Strength, Volume, Consistency "
-    "and Programme. No import, no deletion, no other athletes. Times are UTC.",
-)
 
 store = ui.get_store()
 frame = ui.athletes(store)

@@ -8,8 +8,6 @@ import ui
 from analytics import charts, volume
 
 ui.ensure_app()
-ui.page_header("Volume", "Working sets only (warm-ups never count). Hard sets per muscle: "
-               "1 per set for each primary muscle of the exercise, 0.5 for each secondary.")
 flt = ui.require_filters()
 weeks = ui.cached(volume.volume_by_week, flt)
 hard = ui.cached(volume.hard_sets_by_muscle, flt)

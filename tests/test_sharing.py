@@ -429,7 +429,8 @@ def test_migration_adds_settings_columns(tmp_path) -> None:
     con.close()
     with Store(db) as store:
         scope = resolve(store, "t" * 43)
-        assert scope is not None and scope.unit is None and scope.formula is None
+        # no unit stored with the link: the athlete's display unit (nothing known: kg)
+        assert scope is not None and scope.unit == "kg" and scope.formula is None
 
 
 # -- the app (AppTest): share mode, scope, owner password, share and coach pages -----------

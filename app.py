@@ -93,19 +93,23 @@ def build_pages(who: ui.Viewer) -> list[st.Page]:
     owner page by URL: a page missing from this list does not exist for the session.
     """
     specs = DASHBOARD_PAGES if who.shared else DASHBOARD_PAGES + OWNER_PAGES
+    # The default page is served at "/" only; its url_path is "" so that "/overview" (a
+    # bookmark, a coach's link) can be a hidden alias instead of a "Page not found".
     pages = [
-        st.Page(spec.path, title=spec.title, url_path=spec.url_path, icon=spec.icon,
+        st.Page(spec.path, title=spec.title, icon=spec.icon,
+                url_path="" if spec.url_path == DEFAULT_PAGE else spec.url_path,
                 default=spec.url_path == DEFAULT_PAGE)
         for spec in specs
     ]
-    if who.shared:  # an owner page's URL in a shared session: the Overview, no dialog
-        pages += [st.Page(_to_overview, title=spec.title, url_path=spec.url_path,
-                          visibility="hidden") for spec in OWNER_PAGES]
+    # an owner page's URL in a shared session also lands on the Overview, with no dialog
+    aliases = [PAGES[DEFAULT_PAGE], *(OWNER_PAGES if who.shared else ())]
+    pages += [st.Page(_to_default, title=spec.title, url_path=spec.url_path,
+                      visibility="hidden") for spec in aliases]
     return pages
 
 
-def _to_overview() -> None:
-    st.switch_page(DASHBOARD_PAGES[0].path)
+def _to_default() -> None:
+    st.switch_page(PAGES[DEFAULT_PAGE].path)
 
 
 def _run_gate(gate: Callable[[], None]) -> None:
@@ -118,8 +122,8 @@ def _run_gate(gate: Callable[[], None]) -> None:
     asked = _requested_path()
     if asked and asked not in paths:  # a mistyped page name gets the gate too
         paths.append(asked)
-    gates = [st.Page(gate, title="Backline", url_path=path, default=path == DEFAULT_PAGE)
-             for path in paths]
+    gates = [st.Page(gate, title="Backline", url_path="", default=True)]
+    gates += [st.Page(gate, title="Backline", url_path=path) for path in paths]
     st.navigation(gates, position="hidden").run()
     st.stop()
 

@@ -390,7 +390,8 @@ def plot(fig: go.Figure | None, *, key: str, file_name: str, empty: str = "") ->
         config={
             "displaylogo": False,
             "responsive": True,
-            "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+            # two buttons, not ten: the full toolbar covered the title on a phone
+            "modeBarButtons": [["toImage", "resetScale2d"]],
             "toImageButtonOptions": {
                 "format": "png", "filename": file_name, "scale": 2,
                 "width": 1000, "height": 560,

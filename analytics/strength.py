@@ -83,6 +83,26 @@ def e1rm_ctes(formula: str) -> str:
     )"""
 
 
+def lift_sessions(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
+    """Per catalogued lift: every session in the period with a working set of it, and how
+    many of those gave an e1RM (a loaded set of 1-10 reps).
+
+    Columns: ``exercise_id``, ``sessions``, ``e1rm_sessions``. The trends count only the
+    second kind, so Hip Thrust done in 5 sessions, three of them sets of 12, has a trend
+    over 2; the Strength table shows both numbers.
+    """
+    return con.execute(
+        f"""WITH {scope_cte(con, flt)}, {e1rm_ctes(flt.formula)}
+        SELECT w.exercise_id, count(DISTINCT w.session_id) AS sessions,
+               count(DISTINCT b.session_id) AS e1rm_sessions
+        FROM working w
+        LEFT JOIN session_best b USING (exercise_id, session_id)
+        WHERE w.exercise_id IS NOT NULL
+        GROUP BY w.exercise_id ORDER BY w.exercise_id""",
+        flt.params,
+    ).df()
+
+
 def set_e1rm(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
     """Every set that yields an e1RM, oldest first.
 

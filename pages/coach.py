@@ -95,7 +95,7 @@ cols[2].metric("Milestone at risk", at_risk)
 
 # the name is a link to the athlete's dashboard (the URL carries the name after "#" so
 # the column can show it); key columns first, so a phone shows them without scrolling
-shown = table.assign(Athlete=[f"overview?athlete={i}#{name}" for i, name in
+shown = table.assign(Athlete=[f"./?athlete={i}#{name}" for i, name in
                               zip(table["id"], table["Athlete"], strict=True)])
 ui.table(
     shown[["Athlete", "This week", "Milestones", "Data up to", "Biggest e1RM change"]],

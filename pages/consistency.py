@@ -47,15 +47,17 @@ st.subheader("Short rests (same muscles within 48 h)")
 if short.empty:
     st.success("Every muscle got at least 48 hours before it was trained again.")
 else:
+    # key columns first (a phone shows the first two or three), muscles by name
     ui.table(
-        short[["previous_at", "performed_at", "hours_between", "muscles"]],
+        short.assign(muscles=short["muscles"].map(charts.muscle_labels))[
+            ["performed_at", "muscles", "hours_between", "previous_at"]],
         key="short-rests",
         column_config={
+            "performed_at": st.column_config.DatetimeColumn("Session", format="ddd D MMM HH:mm"),
+            "muscles": "Muscles",
+            "hours_between": st.column_config.NumberColumn("Hours between", format="%.0f"),
             "previous_at": st.column_config.DatetimeColumn("Previous session",
                                                            format="ddd D MMM HH:mm"),
-            "performed_at": st.column_config.DatetimeColumn("Session", format="ddd D MMM HH:mm"),
-            "hours_between": st.column_config.NumberColumn("Hours between", format="%.0f"),
-            "muscles": "Muscles",
         },
     )
 left, right = st.columns(2)

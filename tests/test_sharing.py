@@ -656,7 +656,7 @@ def test_app_coach_view_links_into_each_athlete(two_athletes) -> None:  # type: 
     table = at.dataframe[0].value
     # each name is a link to that athlete's dashboard, shown as the name
     assert sorted(table["Athlete"]) == sorted([
-        f"overview?athlete={alice}#{SAMPLE_ATHLETE} (sample)", f"overview?athlete={bob}#{OTHER}"])
+        f"./?athlete={alice}#{SAMPLE_ATHLETE} (sample)", f"./?athlete={bob}#{OTHER}"])
     assert list(table.columns) == ["Athlete", "This week", "Milestones", "Data up to",
                                    "Biggest e1RM change"]
     links = at.get("page_link")

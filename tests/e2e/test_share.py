@@ -11,11 +11,8 @@ screenshots go to ``test-artifacts/share-*.png``.
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -23,11 +20,14 @@ from analytics import sharing
 from analytics.ingest import import_file
 from analytics.sample import shifted_sample
 from analytics.store import Store
+from tests.e2e.conftest import ShareServer
 from tests.e2e.helpers import (
+    ATHLETE,
+    OTHER,
+    PASSWORD,
     charts,
     full_screenshot,
     open_page,
-    streamlit_server,
     wait_for_charts,
     wait_for_title,
     wait_idle,
@@ -35,39 +35,8 @@ from tests.e2e.helpers import (
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "correct horse battery staple"
-ATHLETE = "Alex Example"
-OTHER = "Zed Bravo-Secret"
 SIDEBAR = '[data-testid="stSidebar"]'
 MAIN = '[data-testid="stMain"]'
-
-
-@dataclass
-class ShareServer:
-    url: str
-    expired_token: str
-    spare_token: str
-    other_id: int
-    state: dict[str, Any]
-
-
-@pytest.fixture(scope="module")
-def share_server(tmp_path_factory: pytest.TempPathFactory, browser) -> Iterator[ShareServer]:  # type: ignore[no-untyped-def]
-    """A dashboard with two athletes, an expired link and BACKLINE_OWNER_PASSWORD set."""
-    db_dir = tmp_path_factory.mktemp("share-store")
-    with Store(db_dir / "backline.duckdb") as store:
-        import_file(store, shifted_sample(date.today()), athlete=ATHLETE, unit="kg",
-                    file_name="alex.csv")
-        # the other athlete trained too, but longer ago: Alex is the default athlete
-        old = shifted_sample(date.today() - timedelta(days=60))
-        import_file(store, old, athlete=OTHER, unit="kg", file_name="zed.csv")
-        alex = store.athlete_id(ATHLETE)
-        expired, _ = sharing.create_link(store, alex, "old link", -1)
-        spare, _ = sharing.create_link(store, alex, "spare link", 30)
-        other_id = store.athlete_id(OTHER)
-        store.set_setting("sample_deleted", "1")  # keep the store to these two athletes
-    with streamlit_server(db_dir, {"BACKLINE_OWNER_PASSWORD": PASSWORD}) as url:
-        yield ShareServer(url, expired, spare, other_id, {})
 
 
 @pytest.fixture(scope="module")

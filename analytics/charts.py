@@ -548,14 +548,26 @@ def adherence_by_session(sessions: pd.DataFrame) -> go.Figure | None:
         return None
     frame = sessions.sort_values("performed_at")
     pct = frame["adherence_pct"].astype(float)
-    colours = [GOOD if p >= 90 else (WARN if p >= 60 else BAD) for p in pct]
     when = _dates(frame["performed_at"])
-    fig = go.Figure(go.Bar(
-        x=when, y=pct.round(0), marker={"color": colours}, name="Prescribed sets done",
-        customdata=np.column_stack([frame["sets_done"], frame["sets_prescribed"]]),
-        hovertemplate="%{x|%a %d %b}: %{customdata[0]:.0f} of %{customdata[1]:.0f} "
-        "prescribed sets (%{y:.0f} %)<extra></extra>",
-    ))
+    fig = go.Figure()
+    # one trace per colour, so the legend says what each colour means (one trace with
+    # per-bar colours showed a single swatch in its first bar's colour)
+    bands = (("sets done: 90 %+", GOOD, pct >= 90), ("60-89 %", WARN, (pct >= 60) & (pct < 90)),
+             ("under 60 %", BAD, pct < 60))
+    for name, colour, mask in bands:
+        rows = frame[mask.to_numpy()]
+        if rows.empty:
+            continue
+        plan = rows["programme"].astype(str) if "programme" in rows else pd.Series(
+            "", index=rows.index)
+        fig.add_trace(go.Bar(
+            x=_dates(rows["performed_at"]), y=rows["adherence_pct"].astype(float).round(0),
+            marker={"color": colour}, name=name,
+            customdata=np.column_stack([rows["sets_done"], rows["sets_prescribed"],
+                                        [label(v) for v in plan]]),
+            hovertemplate="%{x|%a %d %b}: %{customdata[0]} of %{customdata[1]} sets "
+            "prescribed by %{customdata[2]} (%{y:.0f} %)<extra></extra>",
+        ))
     if "in_range_pct" in frame and frame["in_range_pct"].notna().any():
         fig.add_trace(go.Scatter(
             x=when, y=frame["in_range_pct"].astype(float).round(0), mode="lines+markers",

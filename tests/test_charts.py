@@ -256,7 +256,10 @@ def test_adherence_charts() -> None:
         "adherence_pct": [100.0, 50.0], "in_range_pct": [80.0, None],
     })
     fig = charts.adherence_by_session(sessions)
-    assert list(fig.data[0].marker.color) == [charts.GOOD, charts.BAD]
+    bars = [t for t in fig.data if t.type == "bar"]
+    # one legend entry per colour: the swatches explain green and red
+    assert [(t.name, t.marker.color, list(t.y)) for t in bars] == [
+        ("sets done: 90 %+", charts.GOOD, [100.0]), ("under 60 %", charts.BAD, [50.0])]
     detail = pd.DataFrame({
         "performed_at": pd.to_datetime(["2025-01-06"] * 2 + ["2025-01-09"] * 2),
         "exercise": ["RDL", "Row"] * 2, "sets_done": [3, 4, 0, 1],

@@ -42,7 +42,7 @@ from PIL import Image, ImageDraw
 
 from analytics import config
 from analytics.csv_safety import safe_csv_bytes
-from analytics.filters import FORMULAS, Filters, set_count
+from analytics.filters import FORMULAS, Filters, formula_label, set_count
 from analytics.sample import ensure_not_empty
 from analytics.store import Store
 
@@ -62,14 +62,6 @@ FORMULA_KEY = "formula"
 SAMPLE_DELETED_SETTING = "sample_deleted"
 """Store setting written when the user deletes the sample athlete: never reload it."""
 
-FORMULA_LABELS: dict[str, str] = {
-    "epley": "Epley",
-    "brzycki": "Brzycki",
-    "lombardi": "Lombardi",
-    "mayhew": "Mayhew",
-    "oconner": "O'Conner",
-    "wathan": "Wathan",
-}
 PERIODS: dict[str, int | None] = {
     "All time": None,
     "Last 12 weeks": 84,
@@ -271,7 +263,7 @@ def render_sidebar(store: Store) -> Filters | None:
     else:
         formula = sidebar.selectbox(
             "e1RM formula", list(FORMULAS), key=FORMULA_KEY,
-            format_func=lambda f: FORMULA_LABELS.get(f, f),
+            format_func=formula_label,
             help="How a set of several reps is turned into an estimated one-rep max. "
             "Epley is the default; the trend shape rarely depends on the choice.",
         )
@@ -291,8 +283,11 @@ def current_filters() -> Filters | None:
     return st.session_state.get(FILTERS_KEY)
 
 
-def require_filters() -> Filters:
-    """The current Filters, or stop the page with an explanation when there are none."""
+def require_filters(*, sets: bool = False) -> Filters:
+    """A dashboard page's opening: the router's check (:func:`ensure_app`), then the
+    sidebar's Filters — or the page stops with an explanation when there is no athlete, or
+    (``sets``) when the athlete logged nothing in the period."""
+    ensure_app()
     flt = current_filters()
     if flt is None:
         st.info(
@@ -300,7 +295,22 @@ def require_filters() -> Filters:
             "FitNotes export (or a CSV in Backline's template)."
         )
         st.stop()
+    if sets and not has_sets(flt):  # type: ignore[arg-type]
+        st.info("Nothing is logged in this period. Pick a longer period in the sidebar, or "
+                "import a log on the Import page.")
+        st.stop()
     return flt  # type: ignore[return-value]
+
+
+def require_athletes(store: Store, empty: str) -> pd.DataFrame:
+    """An owner page's opening: the router's check, then every athlete — or ``empty`` and
+    a stop when the store has none."""
+    ensure_app()
+    frame = athletes(store)
+    if frame.empty:
+        st.info(empty)
+        st.stop()
+    return frame
 
 
 def has_sets(flt: Filters) -> bool:

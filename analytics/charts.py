@@ -27,6 +27,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .catalog import MUSCLES, POSTERIOR_CHAIN
+from .filters import formula_label
 
 ACCENT = "#b4532a"
 GOOD = "#2e7d4f"
@@ -216,10 +217,6 @@ def e1rm_trend(bests: pd.DataFrame, prs: pd.DataFrame | None = None, *,
         return None
     return _layout(fig, title=f"e1RM per session ({formula_label(formula)})",
                    y_title=f"e1RM ({unit})")
-
-
-def formula_label(formula: str) -> str:
-    return {"oconner": "O'Conner"}.get(formula, formula.capitalize())
 
 
 def e1rm_change(trends: pd.DataFrame) -> go.Figure | None:

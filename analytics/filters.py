@@ -34,8 +34,23 @@ from .errors import FilterError
 if TYPE_CHECKING:
     import duckdb
 
-FORMULAS: tuple[str, ...] = ("epley", "brzycki", "lombardi", "mayhew", "oconner", "wathan")
-"""The e1RM formulas a user may pick (see :mod:`analytics.strength`)."""
+FORMULA_LABELS: dict[str, str] = {
+    "epley": "Epley",
+    "brzycki": "Brzycki",
+    "lombardi": "Lombardi",
+    "mayhew": "Mayhew",
+    "oconner": "O'Conner",
+    "wathan": "Wathan",
+}
+"""The e1RM formulas a user may pick (see :mod:`analytics.strength`), with the name every
+page, chart and report shows for each."""
+
+FORMULAS: tuple[str, ...] = tuple(FORMULA_LABELS)
+
+
+def formula_label(formula: str) -> str:
+    """How a formula is named to people (``oconner`` -> "O'Conner")."""
+    return FORMULA_LABELS.get(formula, formula)
 
 Unit = Literal["kg", "lb"]
 

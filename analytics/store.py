@@ -352,13 +352,14 @@ def athlete_profile(con: duckdb.DuckDBPyConnection, athlete_id: int) -> dict[str
 
     Raises :class:`StoreError` for an unknown id.
     """
-    row = con.execute(
+    rows = con.execute(
         "SELECT athlete_id, name, unit, is_sample, program, program_start, bodyweight_kg "
         "FROM athletes WHERE athlete_id = ?",
         [athlete_id],
-    ).fetchone()
-    if row is None:
+    ).fetchall()  # read to the end: a half-read result blocks the connection
+    if not rows:
         raise StoreError(f"No athlete with id {athlete_id}.")
+    row = rows[0]
     names = ("athlete_id", "name", "unit", "is_sample", "program", "program_start",
              "bodyweight_kg")
     return dict(zip(names, row, strict=True))

@@ -14,13 +14,8 @@ import ui
 from analytics import frequency, milestones, strength
 from analytics.filters import Filters, freshness
 
-ui.ensure_app()
-
 store = ui.get_store()
-frame = ui.athletes(store)
-if frame.empty:
-    st.info("No athletes yet: import a workout log on the Import page.")
-    st.stop()
+frame = ui.require_athletes(store, "No athletes yet: import a workout log on the Import page.")
 
 current = ui.current_filters()
 unit = current.unit if current else "kg"

@@ -9,7 +9,6 @@ import ui
 from analytics import charts, programs
 from analytics.catalog import exercise_name
 
-ui.ensure_app()
 flt = ui.require_filters()
 programme, how = ui.cached(programs.athlete_programme, flt)
 available = programs.load_programs()

@@ -13,6 +13,7 @@ import streamlit as st
 
 import ui
 from analytics import config, owner_auth, sharing
+from analytics.filters import formula_label
 
 NEW_LINK_KEY = "_backline_new_share_link"
 SHARE_URL_PATH = "share"
@@ -62,13 +63,8 @@ def confirm(what: tuple[str, ...], question: str, action: str, key: str) -> bool
     return False
 
 
-ui.ensure_app()
-
 store = ui.get_store()
-frame = ui.athletes(store)
-if frame.empty:
-    st.info("There is no athlete to share yet: import a workout log first.")
-    st.stop()
+frame = ui.require_athletes(store, "There is no athlete to share yet: import a workout log first.")
 
 ids = [int(v) for v in frame["athlete_id"]]
 names = dict(zip(ids, frame["name"].astype(str), strict=True))
@@ -96,7 +92,7 @@ with st.form("create-share-link", clear_on_submit=True, border=True):
     )
     st.caption(
         f"The coach sees weights in {unit} ({ui.escape_md(names[athlete_id])}'s unit) and "
-        f"e1RM by {ui.FORMULA_LABELS.get(formula, formula)}."
+        f"e1RM by {formula_label(formula)}."
     )
     created = st.form_submit_button("Create link", type="primary", icon=":material/link:")
 

@@ -7,7 +7,6 @@ import streamlit as st
 import ui
 from analytics import charts, strength
 
-ui.ensure_app()
 flt = ui.require_filters()
 bests = ui.cached(strength.session_bests, flt)
 trends = ui.cached(strength.trends, flt)

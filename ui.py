@@ -383,6 +383,35 @@ def download_csv(frame: pd.DataFrame, file_name: str, *, label: str = "Download 
     )
 
 
+# -- confirming a destructive action -------------------------------------------------------
+CONFIRM_KEY = "_backline_confirm"
+"""Which destructive action waits for its second click (a tuple naming it)."""
+
+
+def ask_confirmation(what: tuple[str, ...]) -> None:
+    """The first click of a destructive button: ask before doing it (see :func:`confirmed`)."""
+    st.session_state[CONFIRM_KEY] = what
+
+
+def confirmed(what: tuple[str, ...], question: str, action: str, key: str) -> bool:
+    """Ask ``question`` inline under the first click; True once the user confirmed.
+
+    An inline question rather than ``st.dialog``: it reads the same on a phone and in
+    AppTest, and a stray click on the first button changes nothing.
+    """
+    if st.session_state.get(CONFIRM_KEY) != what:
+        return False
+    st.warning(question, icon=":material/help:")
+    yes, no = st.columns(2)
+    if no.button("Cancel", key=f"cancel-{key}"):
+        st.session_state.pop(CONFIRM_KEY, None)
+        st.rerun()
+    if yes.button(action, type="primary", key=f"confirm-{key}"):
+        st.session_state.pop(CONFIRM_KEY, None)
+        return True
+    return False
+
+
 # -- layout helpers -----------------------------------------------------------------------------
 def plot(fig: go.Figure | None, *, key: str, file_name: str, empty: str = "") -> bool:
     """Show a chart (PNG download from its toolbar), or ``empty`` as an explanation.

@@ -9,16 +9,19 @@ to catalog entries) and the athletes in the store (delete the sample athlete).
 
 from __future__ import annotations
 
+import hashlib
+
 import pandas as pd
 import streamlit as st
 
 import ui
-from analytics import catalog
+from analytics import catalog, sharing
 from analytics.ingest import IngestError, detect, import_file
 from analytics.ingest.reader import open_source
 from analytics.sample import SAMPLE_ATHLETE
 
 RESULTS_KEY = "_backline_import_results"
+UPLOAD_GENERATION_KEY = "_backline_upload_generation"
 NEW_ATHLETE = "+ New athlete"
 NO_COLUMN = "(none)"
 MAPPING_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -255,6 +258,12 @@ def athletes_section(store) -> None:  # type: ignore[no-untyped-def]
     st.caption(f"The {SAMPLE_ATHLETE.lower()} is demo data loaded on first run so every "
                "page has charts. Delete it once your own log is in.")
     if st.button("Delete the sample athlete", icon=":material/delete:", key="delete-sample"):
+        ui.ask_confirmation(("delete-sample",))
+    links = sum(len(sharing.list_links(store, int(i))) for i in sample["athlete_id"])
+    also = (f" Its {links} share link{'' if links == 1 else 's'} stop{'s' if links == 1 else ''}"
+            " working too." if links else "")
+    if ui.confirmed(("delete-sample",), "Delete the sample athlete and every set of it? It "
+                    f"is not loaded again.{also}", "Delete it", "delete-sample"):
         store.set_setting(ui.SAMPLE_DELETED_SETTING, "1")
         for athlete_id in sample["athlete_id"]:
             store.delete_athlete(int(athlete_id))
@@ -265,9 +274,15 @@ def athletes_section(store) -> None:  # type: ignore[no-untyped-def]
 def main() -> None:
     store = ui.get_store()
     athlete = choose_athlete(ui.athletes(store))
+    # The uploader is new after every import and for every athlete: an import takes only
+    # the files just chosen for this athlete (a kept file list once re-imported athlete
+    # A's files into athlete B along with B's own).
+    generation = st.session_state.get(UPLOAD_GENERATION_KEY, 0)
     uploads = st.file_uploader(
         "Workout log exports (CSV)", type=["csv", "txt"], accept_multiple_files=True,
-        key="uploads",
+        key=f"uploads-{generation}-{hashlib.sha256(athlete.encode()).hexdigest()[:12]}",
+        help="Files are for the athlete chosen above; choosing another athlete, or "
+        "importing, empties this list.",
     ) or []
     remembered = None
     if athlete:
@@ -318,6 +333,7 @@ def main() -> None:
                  icon=":material/upload:"):
         outcomes = run_import(store, jobs)
         st.session_state[RESULTS_KEY] = outcomes
+        st.session_state[UPLOAD_GENERATION_KEY] = generation + 1
         ui.clear_caches()
         if any(o["ok"] for o in outcomes):
             ui.select_athlete(store.athlete_id(athlete))

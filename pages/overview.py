@@ -89,7 +89,10 @@ table = pd.DataFrame({
     "Adherence": windows["adherence_pct"],
     "Evidence": [evidence_text(row) for _, row in windows.iterrows()],
 })
-ui.table(table, key="milestone-table", column_config={
+# key columns first (a phone shows about three), Evidence wide enough to read whole
+ui.table(table[["Window", "Status", "Evidence", "Weeks on target", "Adherence", "Promise"]],
+         key="milestone-table", column_config={
+    "Evidence": st.column_config.TextColumn("Evidence", width="large"),
     "Adherence": st.column_config.NumberColumn("Adherence", format="%.0f %%"),
 })
 

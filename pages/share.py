@@ -40,29 +40,6 @@ def _when(value: object, empty: str = "-") -> str:
     return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")
 
 
-PENDING_KEY = "_backline_confirm"
-"""Which destructive action waits for a second click: ("revoke", hash) or ("sign-out",)."""
-
-
-def confirm(what: tuple[str, ...], question: str, action: str, key: str) -> bool:
-    """Ask ``question`` inline under the first click; True once the user confirmed.
-
-    An inline question rather than ``st.dialog``: it works the same in a narrow phone
-    screen and in tests, and a stray click on the first button changes nothing.
-    """
-    if st.session_state.get(PENDING_KEY) != what:
-        return False
-    st.warning(question, icon=":material/help:")
-    yes, no = st.columns(2)
-    if no.button("Cancel", key=f"cancel-{key}"):
-        st.session_state.pop(PENDING_KEY, None)
-        st.rerun()
-    if yes.button(action, type="primary", key=f"confirm-{key}"):
-        st.session_state.pop(PENDING_KEY, None)
-        return True
-    return False
-
-
 store = ui.get_store()
 frame = ui.require_athletes(store, "There is no athlete to share yet: import a workout log first.")
 
@@ -173,8 +150,8 @@ else:
                 f"`{row.link_id}`"
             )
             if right.button("Revoke", key=f"revoke-{row.link_id}", icon=":material/link_off:"):
-                st.session_state[PENDING_KEY] = ("revoke", row.token_hash)
-            if confirm(("revoke", row.token_hash),
+                ui.ask_confirmation(("revoke", row.token_hash))
+            if ui.confirmed(("revoke", row.token_hash),
                        "Revoke this link? Whoever holds it sees a neutral message from their "
                        "next click. This cannot be undone.", "Revoke link", row.link_id):
                 sharing.revoke(store, row.token_hash)
@@ -192,8 +169,8 @@ if config.owner_password():
         "device was lost or the password was shared."
     )
     if st.button("Sign out everywhere", icon=":material/logout:", key="sign-out-all"):
-        st.session_state[PENDING_KEY] = ("sign-out",)
-    if confirm(("sign-out",), "Every browser signed in as the owner, this one included, "
+        ui.ask_confirmation(("sign-out",))
+    if ui.confirmed(("sign-out",), "Every browser signed in as the owner, this one included, "
                "must enter the password again.", "Sign out everywhere", "sign-out"):
         owner_auth.revoke_sessions(store)
         st.rerun()

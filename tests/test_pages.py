@@ -17,6 +17,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import ui
+from analytics import sharing
+from analytics.sample import SAMPLE_ATHLETE
 from analytics.store import Store
 from tests.conftest import APP, EXPORTS, ROOT
 
@@ -28,6 +30,7 @@ DASHBOARD = {
     "pages/consistency.py": 3,
     "pages/programme.py": 2,
 }
+NEW_ATHLETE = "+ New athlete"
 ALL_PAGES = [*DASHBOARD, "pages/import_log.py"]
 TIMEOUT = 60
 
@@ -59,8 +62,14 @@ def _prepare_store(db: Path, *, sample: bool, athletes: tuple[str, ...] = ()) ->
         store.close()
 
 
+def _uploader(at: AppTest):  # type: ignore[no-untyped-def]
+    """The Import page's one file uploader (its key changes after each import)."""
+    (found,) = [w for w in at.get("file_uploader") if str(w.key).startswith("uploads-")]
+    return found
+
+
 def _upload(at: AppTest, *files: tuple[str, bytes]) -> AppTest:
-    at.file_uploader(key="uploads").set_value([(n, d, "text/csv") for n, d in files]).run()
+    _uploader(at).set_value([(n, d, "text/csv") for n, d in files]).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -123,7 +132,7 @@ def test_page_renders_on_an_empty_store(db, page) -> None:  # type: ignore[no-un
     if page in DASHBOARD:
         assert "no athlete" in at.info[0].value.lower()
     else:
-        assert at.file_uploader(key="uploads") is not None
+        assert _uploader(at) is not None
 
 
 def test_sidebar_switches_units_and_formula(db) -> None:  # type: ignore[no-untyped-def]
@@ -243,7 +252,18 @@ def test_mapping_an_unmapped_exercise(db) -> None:  # type: ignore[no-untyped-de
 
 def test_delete_the_sample_athlete(db) -> None:  # type: ignore[no-untyped-def]
     at = _open("pages/import_log.py")
+    with Store(db) as store:  # the sample athlete has a share link: deleting ends it too
+        sharing.create_link(store, store.athlete_id(SAMPLE_ATHLETE), "coach", 30)
     at.button(key="delete-sample").click().run()
+    assert not at.exception
+    # asked first, naming the link; nothing deleted yet
+    question = " ".join(w.value for w in at.warning)
+    assert "Delete the sample athlete" in question and "Its 1 share link stops working" in question
+    assert "delete-sample" in {b.key for b in at.button}
+    at.button(key="cancel-delete-sample").click().run()
+    assert not at.warning and "delete-sample" in {b.key for b in at.button}
+    at.button(key="delete-sample").click().run()
+    at.button(key="confirm-delete-sample").click().run()
     assert not at.exception
     assert "delete-sample" not in {b.key for b in at.button}
     _open("pages/overview.py", at)
@@ -326,3 +346,43 @@ def test_escape_md_handles_missing_values() -> None:
     assert ui.escape_md(float("nan")) == ""
     assert ui.escape_md(42) == "42"
 
+
+
+def _csv(exercise: str, day: str, sets: int) -> bytes:
+    rows = "".join(f"{day} 07:00,{exercise},{n},60,kg,10\n" for n in range(1, sets + 1))
+    return ("date,exercise,set,weight,unit,reps\n" + rows).encode()
+
+
+def test_the_uploader_is_empty_after_an_import(db) -> None:  # type: ignore[no-untyped-def]
+    at = _open("pages/import_log.py")
+    _upload(at, ("a.csv", _csv("Romanian Deadlift", "2025-03-03", 3)))
+    at.button(key="import-button").click().run()
+    assert _metrics(at)["Sets imported"] == "3"
+    assert not _uploader(at).value  # nothing left to import again by accident
+    assert at.button(key="import-button").disabled
+
+
+def test_an_import_takes_only_the_files_chosen_for_that_athlete(db) -> None:  # type: ignore[no-untyped-def]
+    """A's file imported, then B chosen and B's file imported: B gets B's sets only."""
+    at = _open("pages/import_log.py")
+    at.text_input(key="import-new-athlete").set_value("Athlete A").run()
+    _upload(at, ("a.csv", _csv("Romanian Deadlift", "2025-03-03", 3)))
+    at.button(key="import-button").click().run()
+    at.selectbox(key="import-athlete").set_value(NEW_ATHLETE).run()
+    at.text_input(key="import-new-athlete").set_value("Athlete B").run()
+    assert not _uploader(at).value
+    _upload(at, ("b.csv", _csv("Hip Thrust", "2025-03-05", 2)))
+    at.button(key="import-button").click().run()
+    assert not at.exception
+    assert list(_table(at, "Rows read")["File"]) == ["b.csv"]
+    with Store(db) as store:
+        counts = store.athletes().set_index("name")["sets"].astype(int)
+    assert counts["Athlete A"] == 3 and counts["Athlete B"] == 2
+
+
+def test_choosing_another_athlete_empties_the_uploader(db) -> None:  # type: ignore[no-untyped-def]
+    at = _open("pages/import_log.py")
+    at.text_input(key="import-new-athlete").set_value("Athlete A").run()
+    _upload(at, ("a.csv", _csv("Romanian Deadlift", "2025-03-03", 3)))
+    at.text_input(key="import-new-athlete").set_value("Athlete B").run()
+    assert not _uploader(at).value

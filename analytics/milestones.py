@@ -208,6 +208,29 @@ def _status(window: Window, current: int, elapsed: int, weeks_met: int) -> str:
     return "on track"
 
 
+def window_counts(day: int, sessions: dict[int, int], target_min: int,
+                  ) -> list[tuple[int, int, str]]:
+    """(weeks elapsed, weeks met, status) of every window, from "now" as a programme day
+    (``day``: days since the start, -1 before it) and the sessions per programme week.
+
+    The one place the module docstring's counting rules live: :func:`milestones` and the
+    coach view (:mod:`analytics.coach`, all athletes at once) both call it.
+    """
+    complete = (day + 1) // 7  # programme weeks fully over
+    current = day // 7 + 1  # the programme week "now" falls in
+    counts = []
+    for window in WINDOWS:
+        weeks = range(window.first, window.last + 1)
+        met = {k for k in weeks if sessions.get(k, 0) >= target_min}
+        elapsed = sum(1 for k in weeks if k <= complete)
+        weeks_met = sum(1 for k in met if k <= complete)
+        if current in weeks and current > complete and current in met:
+            elapsed += 1
+            weeks_met += 1
+        counts.append((elapsed, weeks_met, _status(window, current, elapsed, weeks_met)))
+    return counts
+
+
 @batch_cached
 def milestones(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
     """The three milestone windows (rules in the module docstring).
@@ -223,19 +246,11 @@ def milestones(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
     # day -1 = before the programme (or no data): every window is "not reached"
     day = (now - start).days if start and now and now >= start else -1
     started = day >= 0
-    complete = (day + 1) // 7  # programme weeks fully over
     current = day // 7 + 1  # the programme week as_of falls in
     sessions = _weekly_sessions(con, flt, start, WINDOWS[-1].last) if started else {}
     rows = []
-    for window in WINDOWS:
-        weeks = range(window.first, window.last + 1)
-        met = {k for k in weeks if sessions.get(k, 0) >= flt.target_min}
-        elapsed = sum(1 for k in weeks if k <= complete)
-        weeks_met = sum(1 for k in met if k <= complete)
-        if current in weeks and current > complete and current in met:
-            elapsed += 1
-            weeks_met += 1
-        status = _status(window, current, elapsed, weeks_met)
+    for window, (elapsed, weeks_met, status) in zip(
+            WINDOWS, window_counts(day, sessions, flt.target_min), strict=True):
         through = min(current, window.last)
         if window.number == 1:
             window_sessions = sum(sessions.get(k, 0) for k in range(window.first, through + 1))

@@ -55,11 +55,16 @@ _FORMULAS: dict[str, str] = {
 }
 
 
+def e1rm_sql(formula: str, weight: str = "weight_kg", reps: str = "effective_reps") -> str:
+    """The SQL expression of ``formula``'s e1RM from the ``weight`` and ``reps`` columns."""
+    return _FORMULAS[formula].format(w=weight, r=reps)
+
+
 def e1rm_ctes(formula: str) -> str:
     """CTEs to follow :func:`~analytics.filters.scope_cte`: ``e1rm_sets`` (working sets
     eligible for an e1RM, with the estimate in kg) and ``session_best`` (the best of each
     session per lift, with the set that gave it)."""
-    expression = _FORMULAS[formula].format(w="weight_kg", r="effective_reps")
+    expression = e1rm_sql(formula)
     return f"""
     eligible AS (
         SELECT session_id, session_at, week_start, exercise_id, set_index, weight_kg, reps,

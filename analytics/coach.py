@@ -113,26 +113,35 @@ def _strength_changes(con: duckdb.DuckDBPyConnection,
     con.register("coach_plan", frame)
     try:
         found = con.execute(
-            f"""WITH starts AS (
+            f"""WITH near AS (
+                -- only the sets near the two compared windows: a long log is mostly
+                -- outside them (a day of slack for sessions that cross midnight)
+                SELECT s.*, p.programme_start, p.recent_from, p.recent_to
+                FROM sets s JOIN coach_plan p USING (athlete_id)
+                WHERE s.performed_at >= p.programme_start - INTERVAL 1 DAY
+                  AND s.performed_at < p.programme_start + to_days(7 * p.recent_to + 1)
+            ),
+            starts AS (
                 SELECT athlete_id, session_id, min(performed_at) AS session_at
-                FROM sets GROUP BY athlete_id, session_id
+                FROM near GROUP BY athlete_id, session_id
             ),
             eligible AS (
                 SELECT s.athlete_id, s.exercise_id, st.session_at, s.weight_kg,
+                       s.programme_start, s.recent_from, s.recent_to,
                        s.reps + CASE WHEN s.rpe BETWEEN 7 AND 10 THEN 10 - s.rpe ELSE 0 END
                            AS effective_reps
-                FROM sets s JOIN starts st USING (athlete_id, session_id)
+                FROM near s JOIN starts st USING (athlete_id, session_id)
                 WHERE s.set_type <> 'warmup' AND s.exercise_id IS NOT NULL
                   AND s.weight_kg > 0 AND s.reps BETWEEN 1 AND {MAX_E1RM_REPS}
             ),
             weekly AS (
-                SELECT e.athlete_id, e.exercise_id, p.recent_from, p.recent_to,
-                       CASE WHEN e.effective_reps <= 1 THEN e.weight_kg
-                            ELSE {e1rm_sql(formula, 'e.weight_kg', 'e.effective_reps')} END AS e1rm,
-                       CAST(floor((CAST(e.session_at AS DATE) - p.programme_start) / 7)
+                SELECT athlete_id, exercise_id, recent_from, recent_to,
+                       CASE WHEN effective_reps <= 1 THEN weight_kg
+                            ELSE {e1rm_sql(formula)} END AS e1rm,
+                       CAST(floor((CAST(session_at AS DATE) - programme_start) / 7)
                             AS INTEGER) + 1 AS week
-                FROM eligible e JOIN coach_plan p USING (athlete_id)
-                WHERE e.session_at >= p.programme_start
+                FROM eligible
+                WHERE session_at >= programme_start
             )
             SELECT athlete_id, exercise_id,
                    max(e1rm) FILTER (WHERE week BETWEEN {BASELINE_WEEKS[0]}

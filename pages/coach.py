@@ -95,10 +95,13 @@ ui.table(
 )
 
 st.subheader("Open a dashboard")
-for row in table.itertuples(index=False):
-    st.page_link(
-        "pages/overview.py",
-        label=f"{ui.escape_md(row.Athlete)} — {ui.escape_md(row.Milestones)}",
-        icon=":material/open_in_new:",
-        query_params={"athlete": str(row.id)},
-    )
+# one picker and one link, not a link per athlete: a coach with 200 athletes got 200 links
+picked = st.selectbox("Athlete", list(table["id"]), key="coach-open",
+                      format_func=dict(zip(table["id"], table["Athlete"], strict=True)).get)
+row = table[table["id"] == picked].iloc[0]
+st.page_link(
+    "pages/overview.py",
+    label=f"Open {ui.escape_md(row['Athlete'])}'s dashboard — {ui.escape_md(row['Milestones'])}",
+    icon=":material/open_in_new:",
+    query_params={"athlete": str(row["id"])},
+)

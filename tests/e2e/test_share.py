@@ -350,7 +350,8 @@ def test_html_report_opens_offline(browser, artifacts, tmp_path) -> None:  # typ
                 id: gd.id,
                 traces: gd.data.length,
                 points: gd.calcdata.reduce((n, trace) => n + trace.length, 0),
-                marks: gd.querySelectorAll('.point, .bars path, .scatterlayer path').length,
+                marks: gd.querySelectorAll(
+                    '.point, .bars path, .scatterlayer path, .hm image').length,
                 height: gd.getBoundingClientRect().height,
             }))"""
         )

@@ -239,10 +239,14 @@ def e1rm_change(trends: pd.DataFrame) -> go.Figure | None:
     colours = [BAD if v < 0 else (WARN if p else GOOD)
                for v, p in zip(frame["pct"], frame.get("plateau", [False] * len(frame)),
                                strict=True)]
+    widest = float(frame["pct"].abs().max()) or 1.0
     fig = go.Figure(go.Bar(
         x=frame["pct"].round(2), y=[label(v) for v in frame["exercise"]], orientation="h",
         marker={"color": colours},
-        text=[f"{v:+.1f} %" for v in frame["pct"]], textposition="auto",
+        text=[f"{v:+.1f} %" for v in frame["pct"]],
+        # a short bar (a flat lift's +0.0 %) has no room inside: its label goes beside it
+        textposition=["inside" if abs(v) >= widest / 4 else "outside" for v in frame["pct"]],
+        cliponaxis=False,
         hovertemplate="%{y}: %{x:+.2f} % per week<extra></extra>",
     ))
     fig.add_vline(x=0, line={"color": MUTED, "width": 1})

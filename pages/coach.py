@@ -101,7 +101,7 @@ picked = st.selectbox("Athlete", list(table["id"]), key="coach-open",
 row = table[table["id"] == picked].iloc[0]
 st.page_link(
     "pages/overview.py",
-    label=f"Open {ui.escape_md(row['Athlete'])}'s dashboard — {ui.escape_md(row['Milestones'])}",
+    label=f"Open {ui.escape_md(row['Athlete'])}'s dashboard",
     icon=":material/open_in_new:",
     query_params={"athlete": str(row["id"])},
 )

@@ -120,13 +120,14 @@ if links.empty:
 
 table = pd.DataFrame(
     {
-        "Athlete": links["athlete"],
+        # key columns first: a phone shows the first two or three
         "Label": links["label"].fillna(""),
-        "Created": links["created_at"].map(_when),
+        "Status": links["status"],
+        "Athlete": links["athlete"],
         "Expires": links["expires_at"].map(lambda v: _when(v, "never")),
         "Last viewed": links["last_viewed_at"].map(lambda v: _when(v, "never")),
         "Views": links["view_count"].astype("int64"),
-        "Status": links["status"],
+        "Created": links["created_at"].map(_when),
         "Id": links["link_id"],
     }
 )

@@ -111,6 +111,8 @@ def test_e1rm_change_sorts_and_colours() -> None:
     assert list(whole.data[0].y) == ["C", "B", "A"]
     assert list(whole.data[0].x) == [-0.2, 0.8, 1.0]
     assert whole.layout.title.text == "e1RM trend (whole period)"
+    # C's -0.2 bar is too short to hold its label: it goes beside the bar, not lost
+    assert list(whole.data[0].textposition) == ["outside", "inside", "inside"]
     assert charts.e1rm_change(trends.assign(trend_8w_pct=np.nan, trend_all_pct=np.nan)) is None
 
 

@@ -578,6 +578,7 @@ def adherence_by_session(sessions: pd.DataFrame) -> go.Figure | None:
     fig.add_hline(y=100, line={"color": GOOD, "width": 1, "dash": "dash"})
     _layout(fig, title="Programme adherence per session", y_title="% of prescribed sets",
             height=340)
+    fig.update_layout(barmode="overlay")  # one bar per session, whichever colour trace
     fig.update_yaxes(range=[0, 105])
     fig.update_xaxes(tickformat="%d %b")
     return fig

@@ -262,6 +262,7 @@ def test_adherence_charts() -> None:
     # one legend entry per colour: the swatches explain green and red
     assert [(t.name, t.marker.color, list(t.y)) for t in bars] == [
         ("sets done: 90 %+", charts.GOOD, [100.0]), ("under 60 %", charts.BAD, [50.0])]
+    assert fig.layout.barmode == "overlay"  # full-width bars, not a third of a slot each
     detail = pd.DataFrame({
         "performed_at": pd.to_datetime(["2025-01-06"] * 2 + ["2025-01-09"] * 2),
         "exercise": ["RDL", "Row"] * 2, "sets_done": [3, 4, 0, 1],

@@ -38,9 +38,15 @@ _APOSTROPHES = str.maketrans("", "", "'\u2019\u02bc\u0060\u00b4")
 _NON_WORD = re.compile(r"[\W_]+")
 _LATIN_MARKS = re.compile("[\u0300-\u036f]")
 
-# Words that carry no meaning for which lift it was.
-_STOP_WORDS = frozenset({"a", "an", "the", "with", "on", "of", "to", "for", "in", "at", "and",
-                         "w", "x"})
+# Words that carry no meaning for which lift it was (English and the articles and
+# prepositions of the apps' other languages: "Squat con Bilanciere", "Rudern am Kabel").
+_STOP_WORDS = frozenset({
+    "a", "an", "the", "with", "on", "of", "to", "for", "in", "at", "and", "w", "x", "each",
+    "male", "female", "con", "al", "alla", "allo", "ai", "su", "da", "di", "del", "della",
+    "delle", "il", "la", "le", "lo", "de", "du", "des", "avec", "au", "aux", "en", "el",
+    "los", "las", "com", "do", "da", "na", "no", "mit", "am", "an", "auf", "der", "die",
+    "das", "und",
+})
 
 # Spellings folded to one token before comparing word sets (after plural stripping).
 _CANONICAL: dict[str, str] = {
@@ -49,7 +55,15 @@ _CANONICAL: dict[str, str] = {
     "bw": "bodyweight",
     "flye": "fly", "flie": "fly", "legged": "leg", "bicep": "biceps", "tricep": "triceps",
     "ab": "abs", "ham": "hamstring", "deltoid": "delt", "dl": "deadlift",
-    "hyper": "hyperextension",
+    "hyper": "hyperextension", "lever": "machine", "leverage": "machine",
+    # equipment in the apps' other languages
+    "bilanciere": "barbell", "asta": "barbell", "manubri": "dumbbell", "manubrio": "dumbbell",
+    "cavo": "cable", "cavi": "cable", "macchina": "machine", "disco": "plate",
+    "elastico": "band", "langhantel": "barbell", "kurzhantel": "dumbbell",
+    "kurzhanteln": "dumbbell", "kabel": "cable", "maschine": "machine", "barre": "barbell",
+    "haltere": "dumbbell", "halteres": "dumbbell", "halter": "dumbbell", "poulie": "cable",
+    "mancuerna": "dumbbell", "mancuernas": "dumbbell", "polea": "cable", "maquina": "machine",
+    "cabo": "cable", "barra": "barbell",
 }
 # Joined words split apart, so "Pullup", "Pull-Up" and "Pull Up" read alike.
 _COMPOUNDS: dict[str, tuple[str, ...]] = {
@@ -143,19 +157,18 @@ def tokens(name: str) -> tuple[str, ...]:
     and joined words folded, sorted (word order does not matter)."""
     words: list[str] = []
     for word in normalise_name(name).split():
-        if word in _STOP_WORDS:
-            continue
         words.extend(_COMPOUNDS.get(word, (word,)))
     joined: list[str] = []
     index = 0
     while index < len(words):
-        pair = tuple(words[index:index + 2])
-        if len(pair) == 2 and pair in _BIGRAMS:
+        pair = (words[index], words[index + 1]) if index + 1 < len(words) else None
+        if pair in _BIGRAMS:
             joined.append(_BIGRAMS[pair])  # type: ignore[index]
             index += 2
         else:
             joined.append(words[index])
             index += 1
+    joined = [word for word in joined if word not in _STOP_WORDS]
     folded = (_fold(word) for word in joined)
     return tuple(sorted({word for word in folded if word}))
 

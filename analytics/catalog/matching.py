@@ -10,9 +10,10 @@ the first step that answers wins:
    invisible characters removed, punctuation read as spaces; any script is kept);
 4. the same words in any order, with plurals, joined words and abbreviations folded
    ("Pull Ups" = "Pull-Up", "DB Row" = "Dumbbell Row", "Curl (Dumbbell)" = "Dumbbell Curl");
-5. those words without equipment words ("barbell", "cable", "rope", a machine's brand),
-   when that leaves exactly one catalog exercise, or several of which exactly one is
-   named with the equipment the logged name gives ("Chest Press, Leverage Machine").
+5. those words without equipment words ("barbell", "cable", "rope", a machine's brand):
+   the one catalog exercise named with them, or, when the logged name gives equipment,
+   the one named with most of that equipment ("Chest Press, Leverage Machine"), else the
+   one named with no equipment at all; never one named only with other equipment.
 
 Anything else stays unmapped and may get a *suggestion* for the user to confirm. A
 suggestion is precise or absent: it must name every movement and body word of the logged
@@ -44,7 +45,7 @@ _STOP_WORDS = frozenset({
     "a", "an", "the", "with", "on", "of", "to", "for", "in", "at", "and", "w", "x", "each",
     "male", "female", "con", "al", "alla", "allo", "ai", "su", "da", "di", "del", "della",
     "delle", "il", "la", "le", "lo", "de", "du", "des", "avec", "au", "aux", "en", "el",
-    "los", "las", "com", "do", "da", "na", "no", "mit", "am", "an", "auf", "der", "die",
+    "los", "las", "com", "do", "na", "no", "mit", "am", "auf", "der", "die",
     "das", "und",
 })
 
@@ -84,7 +85,7 @@ _BIGRAMS: dict[tuple[str, str], str] = {
     ("life", "fitness"): "lifefitness", ("free", "motion"): "freemotion",
     ("trap", "bar"): "trapbar", ("hex", "bar"): "trapbar", ("ez", "bar"): "ezbar",
     ("smith", "machine"): "smith", ("straight", "bar"): "straightbar",
-    ("v", "bar"): "vbar", ("t", "bar"): "tbar", ("plate", "loaded"): "plateloaded",
+    ("v", "bar"): "vbar", ("t", "bar"): "tbar", ("plate", "loaded"): "machine",
     ("resistance", "band"): "band", ("swiss", "ball"): "stabilityball",
     ("stability", "ball"): "stabilityball", ("exercise", "ball"): "stabilityball",
     ("medicine", "ball"): "medicineball", ("pec", "deck"): "pecdeck",
@@ -239,14 +240,15 @@ class Index:
         candidates = self.by_core_name.get(tuple(w for w in words if w not in EQUIPMENT_WORDS))
         if not candidates:
             return None
-        if len(candidates) == 1:
-            return next(iter(candidates))
-        # several exercises share the words: the equipment named decides if only one is
-        # named with it, or else if only one is named without any equipment at all
         equipment = {w for w in words if w in EQUIPMENT_WORDS}
-        fitting = [i for i, used in candidates.items() if equipment and equipment <= used]
-        if not fitting and equipment:
-            fitting = [i for i, used in candidates.items() if "" in used]
+        if not equipment:
+            return next(iter(candidates)) if len(candidates) == 1 else None
+        # the equipment named decides: the one exercise named with the most of it, else
+        # the one named without any; never an exercise named only with other equipment
+        overlap = {i: len(equipment & used) for i, used in candidates.items()}
+        best = max(overlap.values())
+        fitting = [i for i, n in overlap.items() if n == best] if best else [
+            i for i, used in candidates.items() if "" in used]
         return fitting[0] if len(fitting) == 1 else None
 
     @functools.lru_cache(maxsize=65_536)  # noqa: B019 - one index per process, kept for life

@@ -18,7 +18,7 @@ import pandas as pd
 
 from . import units
 from .advice import next_steps
-from .catalog import MUSCLES, unmapped
+from .catalog import MUSCLES, is_unmapped_key, unmapped
 from .filters import Filters, materialised, period
 from .frequency import short_rests, streaks
 from .milestones import milestones
@@ -139,6 +139,7 @@ def _exercises(con: duckdb.DuckDBPyConnection, flt: Filters) -> dict[str, dict[s
         out[row["exercise_id"]] = _plain(
             {
                 "name": row["exercise"],
+                "mapped": not is_unmapped_key(row["exercise_id"]),
                 "sessions": row["sessions"],
                 "best_e1rm": row["best_e1rm"],
                 "best_e1rm_kg": row["best_e1rm"] / scale,
@@ -225,7 +226,8 @@ def build_report(con: duckdb.DuckDBPyConnection, flt: Filters) -> dict[str, Any]
     Keys: ``athlete``, ``period`` (start, end, unit, formula, target), ``sessions`` (count),
     ``weekly`` (``week_start``, ``sessions``, ``met``, ``hard_sets``, ``tonnage``,
     ``tonnage_kg``, ``hold_seconds``), ``muscles`` (``week_start`` + hard sets per muscle),
-    ``exercises`` (by catalog id: ``best_e1rm``/``best_e1rm_kg``, ``trend_pct_per_week``
+    ``exercises`` (by catalog id, or ``~name`` for a lift the catalog does not know, with
+    ``mapped`` saying which: ``best_e1rm``/``best_e1rm_kg``, ``trend_pct_per_week``
     over the last 8 weeks with ``trend_ci``, ``trend_pct_per_week_all``, ``plateau``,
     ``prs``...), ``frequency`` (streaks, short rests), ``milestones`` (three windows:
     ``window``, ``label``, ``weeks_elapsed``, ``weeks_met``, ``adherence_pct``, ``status``,
@@ -302,7 +304,8 @@ def render_text(report: dict[str, Any]) -> str:
         lines += ["", "What to change next"]
         lines += [f"  - {item['message']}" for item in report["suggestions"]]
     if report["unmapped"]:
-        lines += ["", "Exercises not in the catalog (not in strength or muscle numbers)"]
+        lines += ["", "Exercises not in the catalog (trended under their own name, no muscle "
+                  "credit)"]
         for item in report["unmapped"]:
             hint = f" — did you mean {item['suggestion_name']}?" if item["suggestion_name"] else ""
             lines.append(f"  - {item['exercise_raw']} ({item['sets']} sets){hint}")

@@ -23,7 +23,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-from . import charts, frequency, milestones, strength, volume
+from . import balance, charts, frequency, milestones, strength, volume
 from .filters import Filters, materialised, period
 from .report import build_report
 
@@ -190,6 +190,7 @@ def build_html_report(con: duckdb.DuckDBPyConnection, filters: Filters,
         prs = strength.personal_records(con, filters)
         weeks = volume.volume_by_week(con, filters)
         hard = volume.hard_sets_by_muscle(con, filters)
+        sides = balance.weekly_balance(con, filters)
         sessions = frequency.sessions_per_week(con, filters)
         windows = milestones.milestones(con, filters)
         bounds = period(con, filters)
@@ -219,6 +220,9 @@ def build_html_report(con: duckdb.DuckDBPyConnection, filters: Filters,
         ("volume", "Volume", _chart(charts.weekly_tonnage(weeks), "chart-tonnage",
                                     "No loaded working sets in this period.")
          + _chart(charts.hard_sets_stacked(hard), "chart-hard-sets",
+                  "No hard sets on catalogued exercises in this period.")
+         + f"<h3>Back side vs front side</h3><p>{esc(report['balance']['reading'])}</p>"
+         + _chart(charts.back_front_balance(sides), "chart-back-front",
                   "No hard sets on catalogued exercises in this period.")),
         ("milestones", "Milestones", _chart(
             charts.milestone_timeline(windows, now_week=now_week), "chart-milestones",

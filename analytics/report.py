@@ -18,6 +18,7 @@ import pandas as pd
 
 from . import units
 from .advice import next_steps
+from .balance import balance_summary
 from .catalog import MUSCLES, is_unmapped_key, unmapped
 from .filters import Filters, materialised, period
 from .frequency import short_rests, streaks
@@ -126,6 +127,16 @@ def _muscles(con: duckdb.DuckDBPyConnection, flt: Filters) -> list[dict[str, Any
     return _records(wide[list(MUSCLES)].reset_index())
 
 
+def _balance(con: duckdb.DuckDBPyConnection, flt: Filters) -> dict[str, Any]:
+    """Back side against front side (see :mod:`analytics.balance`)."""
+    summary = balance_summary(con, flt)
+    return {
+        "weekly": _records(summary["weekly"]),
+        **_plain({key: summary[key] for key in ("period", "recent", "previous",
+                                                "trend_per_week", "reading")}),
+    }
+
+
 def _exercises(con: duckdb.DuckDBPyConnection, flt: Filters) -> dict[str, dict[str, Any]]:
     """Per lift: best e1RM, trend, plateau and its recent PRs."""
     summary = trends(con, flt)
@@ -210,6 +221,7 @@ SECTIONS: dict[str, Callable[[Any, Filters], Any]] = {
     "period": _period,
     "weekly": _weekly,
     "muscles": _muscles,
+    "balance": _balance,
     "exercises": _exercises,
     "frequency": _frequency,
     "milestones": _milestones,
@@ -226,6 +238,10 @@ def build_report(con: duckdb.DuckDBPyConnection, flt: Filters) -> dict[str, Any]
     Keys: ``athlete``, ``period`` (start, end, unit, formula, target), ``sessions`` (count),
     ``weekly`` (``week_start``, ``sessions``, ``met``, ``hard_sets``, ``tonnage``,
     ``tonnage_kg``, ``hold_seconds``), ``muscles`` (``week_start`` + hard sets per muscle),
+    ``balance`` (``weekly`` rows of ``posterior``/``anterior`` hard sets, ``hinge_sets``/
+    ``knee_sets``, ``hamstrings``/``quads`` and the ratios ``back_front``, ``hinge_knee``,
+    ``hamstrings_quads``; the same totals and ratios for the ``period``, the ``recent`` 4
+    weeks and the ``previous`` 4; ``trend_per_week`` of the back:front ratio; ``reading``),
     ``exercises`` (by catalog id, or ``~name`` for a lift the catalog does not know, with
     ``mapped`` saying which: ``best_e1rm``/``best_e1rm_kg``, ``trend_pct_per_week``
     over the last 8 weeks with ``trend_ci``, ``trend_pct_per_week_all``, ``plateau``,
@@ -277,6 +293,7 @@ def render_text(report: dict[str, Any]) -> str:
             f"{item['status']:<12} {item['weeks_met']}/{item['weeks_elapsed']} weeks met"
             f"{adherence}"
         )
+    lines += ["", f"Balance: {report['balance']['reading']}"]
     if report["exercises"]:
         lines += ["", "Lifts (best e1RM · trend over the last 8 weeks, 95 % CI)"]
         for lift in sorted(report["exercises"].values(), key=lambda x: -x["sessions"]):

@@ -40,7 +40,7 @@ def test_report_keys_and_json(athlete_store) -> None:
     store, athlete = athlete_store
     report = build_report(store.cursor(), Filters(athlete))
     assert list(report) == [
-        "athlete", "period", "sessions", "weekly", "muscles", "exercises", "frequency",
+        "athlete", "period", "sessions", "weekly", "muscles", "balance", "exercises", "frequency",
         "milestones", "programme", "suggestions", "unmapped",
     ]  # fmt: skip
     json.dumps(report, allow_nan=False)  # strict JSON: no NaN, dates as text

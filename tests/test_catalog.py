@@ -382,3 +382,30 @@ def test_unmapped_suggestions() -> None:
 def test_exercise_name_falls_back_to_id() -> None:
     assert catalog.exercise_name("hip-thrust") == "Hip Thrust"
     assert catalog.exercise_name("mystery") == "mystery"
+
+
+def test_a_bad_entry_saves_no_alias_at_all() -> None:
+    store, athlete = new_store()
+    japanese = "ルーマニアンデッドリフト（バーベル）"
+    add_sets(store, athlete, [Row("2025-01-06 18:00", "My Hinge", 60, 8),
+                              Row("2025-01-06 18:00", japanese, 60, 8)])
+    with pytest.raises(ValueError, match="no letters or digits"):
+        catalog.set_user_aliases(store, {"My Hinge": "romanian-deadlift", "---": "deadlift"})
+    assert user_aliases(store.cursor()) == {}
+    assert len(unmapped(store.cursor(), athlete)) == 2
+    # a name in any script can be mapped
+    assert set_user_alias(store, japanese, "romanian-deadlift") == 1
+
+
+def test_unmapped_groups_spellings_and_pages() -> None:
+    store, athlete = new_store()
+    rows = [Row("2025-01-06 18:00", f"Mystery {i:02d}", 50, 5) for i in range(30)]
+    rows += [Row("2025-01-06 18:00", "Mystery 00", 50, 5),
+             Row("2025-01-06 18:00", "mystery  00", 50, 5)]
+    add_sets(store, athlete, rows)
+    con = store.cursor()
+    assert catalog.unmapped_count(con, athlete) == 30
+    first = unmapped(con, athlete, limit=10)
+    assert first.loc[0, "exercise_raw"] == "Mystery 00" and first.loc[0, "sets"] == 3
+    page3 = unmapped(con, athlete, limit=10, offset=20)
+    assert page3["exercise_raw"].tolist() == [f"Mystery {i:02d}" for i in range(20, 30)]

@@ -19,7 +19,7 @@ import pandas as pd
 from . import units
 from .advice import next_steps
 from .balance import balance_summary
-from .catalog import MUSCLES, is_unmapped_key, unmapped
+from .catalog import MUSCLES, unmapped
 from .filters import Filters, materialised, period
 from .frequency import short_rests, streaks
 from .milestones import milestones
@@ -143,32 +143,33 @@ def _exercises(con: duckdb.DuckDBPyConnection, flt: Filters) -> dict[str, dict[s
     prs = personal_records(con, flt)
     scale = units.factor(flt.unit)
     out: dict[str, dict[str, Any]] = {}
-    by_lift = dict(tuple(prs.groupby("exercise_id", sort=False)))
-    no_prs = prs.iloc[0:0]
-    for row in summary.to_dict("records"):
-        own = by_lift.get(row["exercise_id"], no_prs)
-        out[row["exercise_id"]] = _plain(
-            {
-                "name": row["exercise"],
-                "mapped": not is_unmapped_key(row["exercise_id"]),
-                "sessions": row["sessions"],
-                "best_e1rm": row["best_e1rm"],
-                "best_e1rm_kg": row["best_e1rm"] / scale,
-                "last_e1rm": row["last_e1rm"],
-                "trend_pct_per_week": row["trend_8w_pct"],
-                "trend_ci": [row["trend_8w_low"], row["trend_8w_high"]],
-                "trend_pct_per_week_all": row["trend_all_pct"],
-                "last_pr_date": row["last_pr_date"],
-                "weeks_since_pr": row["weeks_since_pr"],
-                "plateau": row["plateau"],
-                "pr_count": len(own),
-                "prs": _records(
-                    own.head(PRS_PER_EXERCISE)[
-                        ["kind", "date", "weight", "reps", "e1rm", "previous"]
-                    ]
-                ),
-            }
-        )
+    # PRs converted once for all lifts, not frame by frame: logs with thousands of
+    # (unmapped) lifts would spend seconds in pandas per lift otherwise
+    by_lift: dict[str, list[dict[str, Any]]] = {}
+    for record in _records(prs[["exercise_id", "kind", "date", "weight", "reps", "e1rm",
+                                "previous"]]):
+        by_lift.setdefault(record.pop("exercise_id"), []).append(record)
+    table = pd.DataFrame({
+        "name": summary["exercise"],
+        "mapped": ~summary["exercise_id"].str.startswith("~"),
+        "sessions": summary["sessions"],
+        "best_e1rm": summary["best_e1rm"],
+        "best_e1rm_kg": summary["best_e1rm"] / scale,
+        "last_e1rm": summary["last_e1rm"],
+        "trend_pct_per_week": summary["trend_8w_pct"],
+        "trend_low": summary["trend_8w_low"],
+        "trend_high": summary["trend_8w_high"],
+        "trend_pct_per_week_all": summary["trend_all_pct"],
+        "last_pr_date": summary["last_pr_date"],
+        "weeks_since_pr": summary["weeks_since_pr"],
+        "plateau": summary["plateau"],
+    })
+    for lift, entry in zip(summary["exercise_id"], _records(table), strict=True):
+        own = by_lift.get(lift, [])
+        entry["trend_ci"] = [entry.pop("trend_low"), entry.pop("trend_high")]
+        entry["pr_count"] = len(own)
+        entry["prs"] = own[:PRS_PER_EXERCISE]  # newest first, already JSON-safe
+        out[lift] = entry
     return out
 
 

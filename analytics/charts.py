@@ -27,6 +27,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .catalog import MUSCLE_LABELS, MUSCLES, POSTERIOR_CHAIN
+from .filters import formula_label
 
 ACCENT = "#b4532a"
 GOOD = "#2e7d4f"
@@ -197,10 +198,6 @@ def e1rm_trend(bests: pd.DataFrame, prs: pd.DataFrame | None = None, *,
         return None
     return _layout(fig, title=f"Estimated 1RM ({formula_label(formula)}), best set per session",
                    y_title=f"e1RM ({unit})")
-
-
-def formula_label(formula: str) -> str:
-    return {"oconner": "O'Conner"}.get(formula, formula.capitalize())
 
 
 def e1rm_change(trends: pd.DataFrame) -> go.Figure | None:

@@ -190,12 +190,8 @@ def show_results(store, outcomes: list[dict]) -> None:  # type: ignore[no-untype
     ui.table(table, key="import-counts")
     if rejected:
         ids = [int(o["import_id"]) for o in done if o["rejected"]]
-        rejects = store.query_df(
-            "SELECT i.file_name AS file, r.line, r.column_name AS \"column\", "
-            "r.reason, r.raw AS \"row\" FROM rejected_rows r JOIN imports i USING (import_id) "
-            "WHERE list_contains(?, r.import_id) ORDER BY i.import_id, r.line",
-            [ids],
-        )
+        rejects = store.rejected_rows(ids).drop(columns="import_id").rename(
+            columns={"file_name": "file", "column_name": "column", "raw": "row"})
         st.markdown(f"**{len(rejects):,} rejected rows** — fix them in the export and import "
                     "it again; rows already stored are skipped.")
         ui.table(rejects, key="import-rejects")
@@ -288,12 +284,7 @@ def athletes_section(store) -> None:  # type: ignore[no-untyped-def]
 
 
 def main() -> None:
-    if ui.viewer().shared:  # never in a shared session's page list; belt and braces
-        st.stop()
     store = ui.get_store()
-    ui.page_header("Import", "Upload the CSV export of Strong, Hevy or FitNotes, Backline's "
-                   "template, or any CSV with one row per set. Importing the same file again "
-                   "adds only the new sets.")
     athlete = choose_athlete(ui.athletes(store))
     uploads = st.file_uploader(
         "Workout log exports (CSV)", type=["csv", "txt"], accept_multiple_files=True,

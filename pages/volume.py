@@ -7,18 +7,10 @@ import streamlit as st
 import ui
 from analytics import balance, charts, volume
 
-ui.ensure_app()
-ui.page_header("Volume", "Working sets only (warm-ups never count). Hard sets per muscle: "
-               "1 per set for each primary muscle of the exercise, 0.5 for each secondary.")
-flt = ui.require_filters()
+flt = ui.require_filters(sets=True)
 weeks = ui.cached(volume.volume_by_week, flt)
 hard = ui.cached(volume.hard_sets_by_muscle, flt)
 by_exercise = ui.cached(volume.volume_by_exercise, flt)
-
-if weeks.empty or int(weeks["sets"].sum()) == 0:
-    st.info("No working sets in this period. Pick a longer period in the sidebar, or import "
-            "a log on the Import page.")
-    st.stop()
 
 unit = flt.unit
 trained = weeks[weeks["sets"] > 0]

@@ -78,7 +78,7 @@ def _resolve_unit(store: Store, athlete: str, plan: FormatPlan, unit: str | None
     """The caller's unit, else the athlete's remembered one; required where the file is silent."""
     if unit is not None and unit not in ("kg", "lb"):
         raise IngestError(f"Unit must be 'kg' or 'lb', not {unit!r}.")
-    remembered = store.query_one("SELECT unit FROM athletes WHERE name = ?", [athlete])
+    remembered = store.known_unit(athlete)
     chosen = unit or remembered
     if plan.needs_unit and chosen is None:
         raise IngestError(

@@ -135,10 +135,14 @@ def normalise_name(name: str) -> str:
     other non-word character turned into a space. Letters of every script are kept, so a
     Japanese or Cyrillic name keeps a non-empty key.
     """
-    text = unicodedata.normalize("NFKC", name)
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
-    text = text.casefold()
-    text = unicodedata.normalize("NFC", _LATIN_MARKS.sub("", unicodedata.normalize("NFD", text)))
+    if name.isascii():  # most names: nothing to normalise but case (and 30x faster)
+        text = name.lower()
+    else:
+        text = unicodedata.normalize("NFKC", name)
+        text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+        text = text.casefold()
+        text = unicodedata.normalize(
+            "NFC", _LATIN_MARKS.sub("", unicodedata.normalize("NFD", text)))
     text = text.replace("&", " and ").translate(_APOSTROPHES)
     return " ".join(_NON_WORD.sub(" ", text).split())
 

@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .catalog import MUSCLES, POSTERIOR_CHAIN
+from .catalog import MUSCLE_LABELS, MUSCLES, POSTERIOR_CHAIN
 from .filters import formula_label
 
 ACCENT = "#b4532a"
@@ -41,18 +41,11 @@ PALETTE = (
     "#3a9c9c", "#7a6a3a", "#4b5bbf",
 )  # fmt: skip
 
-MUSCLE_LABELS: dict[str, str] = {
-    "erector_spinae": "Erector spinae",
-    "lats": "Lats",
-    "rhomboids_mid_traps": "Rhomboids / mid-traps",
-    "posterior_delts": "Posterior delts",
-    "glutes": "Glutes",
-    "hamstrings": "Hamstrings",
-    "calves": "Calves",
-    "quads": "Quads",
-    "core": "Core",
-}
-MUSCLE_COLOURS: dict[str, str] = dict(zip(MUSCLES, PALETTE, strict=False))
+MUSCLE_COLOURS: dict[str, str] = dict(zip(MUSCLES, (
+    *PALETTE, "#9c6644", "#6a994e", "#bc4749", "#386641", "#577590", "#f3722c", "#90be6d",
+    "#43aa8b",
+), strict=True))
+"""One colour per muscle (the catalog names 18), so a stacked chart never repeats one."""
 
 STATUS_COLOURS: dict[str, str] = {
     "achieved": GOOD,
@@ -75,6 +68,7 @@ def label(text: object) -> str:
 
 
 def muscle_label(muscle: str) -> str:
+    """The human label of a muscle id (:data:`analytics.catalog.MUSCLE_LABELS`)."""
     return MUSCLE_LABELS.get(muscle, muscle.replace("_", " ").capitalize())
 
 
@@ -357,6 +351,42 @@ def muscle_balance(hard_sets: pd.DataFrame, *, low: float = 6.0, high: float = 2
             height=150 + 34 * len(mean))
     fig.update_yaxes(categoryorder="array", categoryarray=[muscle_label(m) for m in mean.index])
     fig.update_layout(barmode="overlay")
+    return fig
+
+
+def back_front_balance(weekly: pd.DataFrame) -> go.Figure | None:
+    """Bars: hard sets per week, back side (posterior chain) against front side (chest,
+    front delts, quads, hip flexors); line: the back:front ratio, with 1.0 marked.
+
+    ``weekly``: :func:`analytics.balance.weekly_balance`.
+    """
+    if _empty(weekly, "week_start", "posterior", "anterior", "back_front"):
+        return None
+    if float(weekly["posterior"].sum() + weekly["anterior"].sum()) <= 0:
+        return None
+    when = _dates(weekly["week_start"])
+    fig = go.Figure()
+    for column, name, colour in (("posterior", "Back side", GOOD),
+                                 ("anterior", "Front side", ACCENT)):
+        fig.add_trace(go.Bar(
+            x=when, y=weekly[column].round(1), name=name, marker={"color": colour},
+            hovertemplate=f"{name}<br>week of %{{x|%d %b}}: %{{y:.1f}} hard sets<extra></extra>",
+        ))
+    fig.add_trace(go.Scatter(
+        x=when, y=weekly["back_front"].round(2), name="Back : front", yaxis="y2",
+        mode="lines+markers", line={"color": "#2d6a8f", "width": 2}, connectgaps=False,
+        hovertemplate="back side %{y:.2f}x front side<extra></extra>",
+    ))
+    _layout(fig, title="Back side vs front side (hard sets per week)",
+            y_title="hard sets / week", height=380)
+    top = weekly["back_front"].max()
+    fig.update_layout(barmode="group", yaxis2={
+        "title": {"text": "back : front"}, "overlaying": "y", "side": "right",
+        "showgrid": False, "rangemode": "tozero",
+        "range": [0, max(2.0, float(top) * 1.1 if pd.notna(top) else 2.0)]})
+    fig.add_shape(type="line", xref="paper", x0=0, x1=1, yref="y2", y0=1.0, y1=1.0,
+                  line={"color": MUTED, "width": 1, "dash": "dot"})
+    fig.update_xaxes(tickformat="%d %b")
     return fig
 
 

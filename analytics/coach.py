@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .catalog import exercise_name
+from .catalog import LIFT_KEY_SQL, exercise_name
 from .filters import Freshness, week_start
 from .milestones import BASELINE_WEEKS, BREAK_DAYS, WINDOWS, window_counts
 from .strength import MAX_E1RM_REPS, e1rm_sql
@@ -105,7 +105,8 @@ def _strength_changes(con: duckdb.DuckDBPyConnection,
                       plans: list[tuple[int, date, int, int]],
                       formula: str) -> dict[int, tuple[str, float]]:
     """Per athlete, the lift whose best e1RM moved most between programme weeks 1-2 and
-    the latest two weeks (window 2's evidence in :mod:`analytics.milestones`)."""
+    the latest two weeks (window 2's evidence in :mod:`analytics.milestones`; a lift is a
+    catalog exercise or an unmapped name, as there)."""
     if not plans:
         return {}
     frame = pd.DataFrame(plans, columns=["athlete_id", "programme_start", "recent_from",
@@ -126,12 +127,13 @@ def _strength_changes(con: duckdb.DuckDBPyConnection,
                 FROM near GROUP BY athlete_id, session_id
             ),
             eligible AS (
-                SELECT s.athlete_id, s.exercise_id, st.session_at, s.weight_kg,
+                SELECT s.athlete_id, {LIFT_KEY_SQL.replace("exercise_", "s.exercise_")}
+                           AS exercise_id, st.session_at, s.weight_kg,
                        s.programme_start, s.recent_from, s.recent_to,
                        s.reps + CASE WHEN s.rpe BETWEEN 7 AND 10 THEN 10 - s.rpe ELSE 0 END
                            AS effective_reps
                 FROM near s JOIN starts st USING (athlete_id, session_id)
-                WHERE s.set_type <> 'warmup' AND s.exercise_id IS NOT NULL
+                WHERE s.set_type <> 'warmup'
                   AND s.weight_kg > 0 AND s.reps BETWEEN 1 AND {MAX_E1RM_REPS}
             ),
             weekly AS (

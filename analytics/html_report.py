@@ -199,6 +199,9 @@ def render_html(report: Report, generated_at: datetime | None = None) -> str:
         ("volume", "Volume", _chart(charts.weekly_tonnage(report.volume), "chart-tonnage",
                                     "No loaded working sets in this period.")
          + _chart(charts.hard_sets_stacked(report.hard_sets), "chart-hard-sets",
+                  "No hard sets on catalogued exercises in this period.")
+         + f"<h3>Back side vs front side</h3><p>{esc(data['balance']['reading'])}</p>"
+         + _chart(charts.back_front_balance(report.balance["weekly"]), "chart-back-front",
                   "No hard sets on catalogued exercises in this period.")),
         ("milestones", "Milestones", _chart(
             charts.milestone_timeline(report.milestones, now_week=report.now_week),

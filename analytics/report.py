@@ -24,6 +24,7 @@ import pandas as pd
 
 from . import units
 from .advice import advise
+from .balance import balance_summary
 from .catalog import MUSCLES, unmapped
 from .filters import Filters, Freshness, as_of, formula_label, freshness, materialised, period
 from .frequency import Streaks, ThisWeek, sessions_per_week, short_rests, streaks, this_week
@@ -46,6 +47,7 @@ METRICS: dict[str, Callable[[Any, Filters], Any]] = {
     "weeks": sessions_per_week,
     "volume": volume_by_week,
     "hard_sets": hard_sets_by_muscle,
+    "balance": balance_summary,
     "bests": session_bests,
     "trends": trends,
     "prs": personal_records,
@@ -84,6 +86,7 @@ class Report:
     weeks: pd.DataFrame
     volume: pd.DataFrame
     hard_sets: pd.DataFrame
+    balance: dict[str, Any]
     bests: pd.DataFrame
     trends: pd.DataFrame
     prs: pd.DataFrame
@@ -173,6 +176,7 @@ class Report:
             "sessions": self.sessions,
             "weekly": self._weekly_json(),
             "muscles": self._muscles_json(),
+            "balance": self._balance_json(),
             "exercises": self._exercises_json(),
             "frequency": self._frequency_json(),
             "milestones": self.milestones,
@@ -215,30 +219,47 @@ class Report:
         wide = self.hard_sets.pivot(index="week_start", columns="muscle", values="hard_sets")
         return records(wide[list(MUSCLES)].reset_index())
 
+    def _balance_json(self) -> dict[str, Any]:
+        """Back side against front side (:mod:`analytics.balance`)."""
+        summary = self.balance
+        return {"weekly": records(summary["weekly"]),
+                **{key: summary[key] for key in ("period", "recent", "previous",
+                                                 "trend_per_week", "reading")}}
+
     def _exercises_json(self) -> dict[str, dict[str, Any]]:
-        """Per lift: best e1RM, trend, plateau and its recent PRs."""
-        scale = units.factor(self.filters.unit)
-        by_lift = dict(tuple(self.prs.groupby("exercise_id", sort=False)))
-        no_prs = self.prs.iloc[0:0]
+        """Per lift (catalog id, or ``~name`` for a lift the catalog does not know): best
+        e1RM, trend, plateau and its recent PRs.
+
+        Built column-wise, PRs converted once for all lifts: a log of thousands of
+        unmapped lifts would spend seconds in pandas per lift otherwise.
+        """
+        trends = self.trends
+        by_lift: dict[str, list[dict[str, Any]]] = {}
+        for record in records(self.prs[["exercise_id", "kind", "date", "weight", "reps",
+                                        "e1rm", "previous"]]):
+            by_lift.setdefault(record.pop("exercise_id"), []).append(record)
+        table = pd.DataFrame({
+            "name": trends["exercise"],
+            "mapped": ~trends["exercise_id"].astype(str).str.startswith("~"),
+            "sessions": trends["sessions"],
+            "best_e1rm": trends["best_e1rm"],
+            "best_e1rm_kg": trends["best_e1rm"] / units.factor(self.filters.unit),
+            "last_e1rm": trends["last_e1rm"],
+            "trend_pct_per_week": trends["trend_8w_pct"],
+            "trend_low": trends["trend_8w_low"],
+            "trend_high": trends["trend_8w_high"],
+            "trend_pct_per_week_all": trends["trend_all_pct"],
+            "last_pr_date": trends["last_pr_date"],
+            "weeks_since_pr": trends["weeks_since_pr"],
+            "plateau": trends["plateau"],
+        })
         out: dict[str, dict[str, Any]] = {}
-        for row in self.trends.to_dict("records"):
-            own = by_lift.get(row["exercise_id"], no_prs)
-            out[row["exercise_id"]] = {
-                "name": row["exercise"],
-                "sessions": row["sessions"],
-                "best_e1rm": row["best_e1rm"],
-                "best_e1rm_kg": row["best_e1rm"] / scale,
-                "last_e1rm": row["last_e1rm"],
-                "trend_pct_per_week": row["trend_8w_pct"],
-                "trend_ci": [row["trend_8w_low"], row["trend_8w_high"]],
-                "trend_pct_per_week_all": row["trend_all_pct"],
-                "last_pr_date": row["last_pr_date"],
-                "weeks_since_pr": row["weeks_since_pr"],
-                "plateau": row["plateau"],
-                "pr_count": len(own),
-                "prs": records(own.head(PRS_PER_EXERCISE)[
-                    ["kind", "date", "weight", "reps", "e1rm", "previous"]]),
-            }
+        for lift, entry in zip(trends["exercise_id"], records(table), strict=True):
+            own = by_lift.get(lift, [])
+            entry["trend_ci"] = [entry.pop("trend_low"), entry.pop("trend_high")]
+            entry["pr_count"] = len(own)
+            entry["prs"] = own[:PRS_PER_EXERCISE]  # newest first
+            out[lift] = entry
         return out
 
     def _frequency_json(self) -> dict[str, Any]:
@@ -273,8 +294,14 @@ def build_report(con: duckdb.DuckDBPyConnection, flt: Filters) -> Report:
     Its JSON (:meth:`Report.as_json`) has the keys ``athlete``, ``period`` (start, end,
     unit, formula, target), ``sessions`` (count), ``weekly`` (``week_start``,
     ``sessions``, ``met``, ``hard_sets``, ``tonnage``, ``tonnage_kg``, ``hold_seconds``),
-    ``muscles`` (``week_start`` + hard sets per muscle), ``exercises`` (by catalog id:
-    ``best_e1rm``/``best_e1rm_kg``, ``trend_pct_per_week`` over the last 8 weeks with
+    ``muscles`` (``week_start`` + hard sets per muscle), ``balance`` (``weekly`` rows of
+    ``posterior``/``anterior`` hard sets, ``hinge_sets``/``knee_sets``, ``hamstrings``/
+    ``quads`` and the ratios ``back_front``, ``hinge_knee``, ``hamstrings_quads``; the
+    same totals and ratios for the ``period``, the ``recent`` 4 weeks and the
+    ``previous`` 4; ``trend_per_week`` of the back:front ratio; ``reading``),
+    ``exercises`` (by catalog id, or ``~name`` for a lift the catalog does not know, with
+    ``mapped`` saying which: ``best_e1rm``/``best_e1rm_kg``, ``trend_pct_per_week`` over
+    the last 8 weeks with
     ``trend_ci``, ``trend_pct_per_week_all``, ``plateau``, ``prs``...), ``frequency``
     (streaks, short rests), ``milestones`` (three windows: ``window``, ``label``,
     ``weeks_elapsed``, ``weeks_met``, ``adherence_pct``, ``status``, ``evidence``...),
@@ -324,6 +351,7 @@ def render_text(report: Report) -> str:
             f"{item['status']:<12} {item['weeks_met']}/{item['weeks_elapsed']} weeks met"
             f"{adherence}"
         )
+    lines += ["", f"Balance: {data['balance']['reading']}"]
     if data["exercises"]:
         lines += ["", "Lifts (best e1RM · trend over the last 8 weeks, 95 % CI)"]
         for lift in sorted(data["exercises"].values(), key=lambda x: -x["sessions"]):
@@ -351,7 +379,8 @@ def render_text(report: Report) -> str:
         lines += ["", "What to change next"]
         lines += [f"  - {item['message']}" for item in data["suggestions"]]
     if data["unmapped"]:
-        lines += ["", "Exercises not in the catalog (not in strength or muscle numbers)"]
+        lines += ["", "Exercises not in the catalog (trended under their own name, no "
+                  "muscle credit)"]
         for item in data["unmapped"]:
             hint = f" — did you mean {item['suggestion_name']}?" if item["suggestion_name"] else ""
             lines.append(f"  - {item['exercise_raw']} ({item['sets']} sets){hint}")

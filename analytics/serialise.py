@@ -28,6 +28,9 @@ _SECONDS = "%Y-%m-%dT%H:%M:%S"
 
 def plain(value: Any) -> Any:
     """``value`` as JSON-safe Python (dicts, lists, str, int, float, bool, None)."""
+    kind = type(value)
+    if kind is str or kind is int or kind is bool:  # most values: already plain, no checks
+        return value
     if isinstance(value, dict):
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, pd.DataFrame):

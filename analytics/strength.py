@@ -5,7 +5,10 @@ once, so sets of 5 and sets of 8 land on one chart. Estimates get poor as reps r
 sets of 1-10 reps feed e1RM (higher-rep sets still count for rep PRs and volume). When an
 RPE of 7 or more is logged, the reps left in reserve (10 - RPE) are added to the reps done:
 5 reps at RPE 8 is treated as a 7-rep max. Warm-ups never count; bodyweight sets (no
-load) have no e1RM. Only lifts mapped to the catalog are analysed.
+load) have no e1RM. Every loaded lift is analysed, mapped or not: e1RM needs no muscles, so
+a name the catalog does not know keeps its trend, PRs and plateau flag under its own name
+(its ``exercise_id`` is the lift key :data:`analytics.catalog.LIFT_KEY_SQL`, ``~`` + the
+name as logged, lower-cased).
 
 Trends use the best e1RM of each session, because a session is the unit of training and
 back-off sets would otherwise drag the line down. The slope is a Theil-Sen fit on
@@ -25,7 +28,7 @@ import numpy as np
 import pandas as pd
 
 from . import units
-from .catalog import exercise_name
+from .catalog import LIFT_KEY_SQL, exercise_name
 from .filters import Filters, batch_cached, period, scope_cte
 
 if TYPE_CHECKING:
@@ -61,18 +64,20 @@ def e1rm_sql(formula: str, weight: str = "weight_kg", reps: str = "effective_rep
 
 
 def e1rm_ctes(formula: str) -> str:
-    """CTEs to follow :func:`~analytics.filters.scope_cte`: ``e1rm_sets`` (working sets
-    eligible for an e1RM, with the estimate in kg) and ``session_best`` (the best of each
-    session per lift, with the set that gave it)."""
+    """CTEs to follow :func:`~analytics.filters.scope_cte`: ``lifts`` (working sets with
+    ``exercise_id`` replaced by the lift key, so unmapped names are lifts too),
+    ``e1rm_sets`` (working sets eligible for an e1RM, with the estimate in kg) and
+    ``session_best`` (the best of each session per lift, with the set that gave it)."""
     expression = e1rm_sql(formula)
     return f"""
+    lifts AS (SELECT * REPLACE ({LIFT_KEY_SQL} AS exercise_id) FROM working),
     eligible AS (
         SELECT session_id, session_at, week_start, exercise_id, set_index, weight_kg, reps,
                rpe,
                reps + CASE WHEN rpe BETWEEN 7 AND 10 THEN 10 - rpe ELSE 0 END
                    AS effective_reps
-        FROM working
-        WHERE exercise_id IS NOT NULL AND weight_kg > 0
+        FROM lifts
+        WHERE weight_kg > 0
           AND reps BETWEEN 1 AND {MAX_E1RM_REPS}
     ),
     e1rm_sets AS (
@@ -89,8 +94,9 @@ def e1rm_ctes(formula: str) -> str:
 
 
 def lift_sessions(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
-    """Per catalogued lift: every session in the period with a working set of it, and how
-    many of those gave an e1RM (a loaded set of 1-10 reps).
+    """Per lift (catalogued, or an unmapped name: the lift key): every session in the
+    period with a working set of it, and how many of those gave an e1RM (a loaded set of
+    1-10 reps).
 
     Columns: ``exercise_id``, ``sessions``, ``e1rm_sessions``. The trends count only the
     second kind, so Hip Thrust done in 5 sessions, three of them sets of 12, has a trend
@@ -100,9 +106,8 @@ def lift_sessions(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
         f"""WITH {scope_cte(con, flt)}, {e1rm_ctes(flt.formula)}
         SELECT w.exercise_id, count(DISTINCT w.session_id) AS sessions,
                count(DISTINCT b.session_id) AS e1rm_sessions
-        FROM working w
+        FROM lifts w
         LEFT JOIN session_best b USING (exercise_id, session_id)
-        WHERE w.exercise_id IS NOT NULL
         GROUP BY w.exercise_id ORDER BY w.exercise_id""",
         flt.params,
     ).df()
@@ -325,8 +330,8 @@ def personal_records(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFra
         loads AS (
             SELECT exercise_id, session_id, min(session_at) AS session_at,
                    max(weight_kg) AS weight_kg, arg_max(reps, weight_kg) AS reps
-            FROM working
-            WHERE exercise_id IS NOT NULL AND weight_kg > 0 AND reps > 0
+            FROM lifts
+            WHERE weight_kg > 0 AND reps > 0
             GROUP BY exercise_id, session_id
         ),
         load_prs AS (
@@ -340,8 +345,8 @@ def personal_records(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFra
         at_load AS (
             SELECT exercise_id, session_id, min(session_at) AS session_at,
                    round(weight_kg, 2) AS weight_kg, max(reps) AS reps
-            FROM working
-            WHERE exercise_id IS NOT NULL AND weight_kg > 0 AND reps > 0
+            FROM lifts
+            WHERE weight_kg > 0 AND reps > 0
             GROUP BY exercise_id, session_id, round(weight_kg, 2)
         ),
         rep_prs AS (

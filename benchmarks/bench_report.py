@@ -48,7 +48,7 @@ LOG_NAMES: list[tuple[str, float | None, bool]] = [
     ("Superman", None, True),
     ("Back Extension", None, False),
     ("Lying Leg Curl (Machine)", 35.0, False),
-    ("Cossack Squat", 10.0, False),  # not in the catalog: exercises the unmapped path
+    ("Jefferson Squat", 10.0, False),  # not in the catalog: exercises the unmapped path
 ]
 
 

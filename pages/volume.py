@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
-from analytics import charts, volume
+from analytics import balance, charts, volume
 
 flt = ui.require_filters(sets=True)
 weeks = ui.cached(volume.volume_by_week, flt)
@@ -34,6 +34,18 @@ ui.plot(
 ui.plot(
     charts.muscle_balance(hard), key="chart-balance", file_name="backline-muscle-balance",
     empty="No posterior-chain work in this period yet.",
+)
+st.subheader("Back side vs front side")
+sides = ui.cached(balance.balance_summary, flt)
+st.write(sides["reading"])
+st.caption("Back side: erector spinae, lats, rhomboids / mid-traps, posterior delts, glutes, "
+           "hamstrings, calves. Front side: chest, front delts, quads, hip flexors. Hinge: "
+           "hinges, swings, bridges and thrusts; knee-dominant: squats, lunges, leg "
+           "extensions.")
+ui.plot(
+    charts.back_front_balance(sides["weekly"]), key="chart-back-front",
+    file_name="backline-back-front-balance",
+    empty="No hard sets on catalogued exercises in this period.",
 )
 ui.plot(charts.exercise_volume(by_exercise), key="chart-exercises",
         file_name="backline-sets-per-exercise", empty="No working sets per exercise to show.")

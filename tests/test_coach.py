@@ -37,10 +37,12 @@ def many():  # type: ignore[no-untyped-def]
     add_sets(store, stale, _log(date(2024, 9, 2), 6, (0, 2, 4)))  # stopped in October
     broke = store.athlete_id("After a break", create=True)
     add_sets(store, broke, _log(date(2024, 11, 4), 3, (1,)) + _log(date(2025, 3, 3), 5, (0,)))
+    unmapped = store.athlete_id("Own names", create=True)  # a lift the catalog does not know
+    add_sets(store, unmapped, _log(date(2025, 1, 6), 10, (0, 3), extra="Zercher Good Morning"))
     fresh = store.athlete_id("Two weeks in", create=True)
     add_sets(store, fresh, _log(date(2025, 3, 20), 2, (0, 2)))
     store.athlete_id("Empty", create=True)
-    yield store, [first, stale, broke, fresh]
+    yield store, [first, stale, broke, fresh, unmapped]
     store.close()
 
 
@@ -66,7 +68,7 @@ def test_summary_matches_each_athletes_own_numbers(many) -> None:  # type: ignor
 
 
 def test_summary_reads_as_the_coach_sees_it(many) -> None:  # type: ignore[no-untyped-def]
-    store, (first, stale, broke, fresh) = many
+    store, (first, stale, broke, fresh, unmapped) = many
     found = {s.athlete_id: s for s in coach.coach_summary(store.cursor(), today=TODAY)}
     # the log runs to Thu 3 Apr, past "today" (a clock behind the log): now is 3 Apr, and
     # Mon 31 Mar and Thu 3 Apr are this week's two sessions
@@ -82,3 +84,4 @@ def test_summary_reads_as_the_coach_sees_it(many) -> None:  # type: ignore[no-un
     assert coach.milestone_summary(found[fresh].windows) == "weeks 2-4: on track"
     exercise, change = found[first].change
     assert exercise == "Hip Thrust"
+    assert found[unmapped].change[0] == "Zercher good morning"  # unmapped lifts count too

@@ -250,6 +250,31 @@ def test_mapping_an_unmapped_exercise(db) -> None:  # type: ignore[no-untyped-de
     assert any("in the catalog" in c.value for c in at.caption)
 
 
+def test_a_failing_mapping_form_saves_nothing_and_any_script_maps(db) -> None:  # type: ignore[no-untyped-def]
+    at = _open("pages/import_log.py")
+    csv = ("date,exercise,set,weight,unit,reps\n"
+           "2025-03-03 07:00,ルーマニアンデッドリフト（バーベル）,1,60,kg,10\n"
+           "2025-03-03 07:00,🏋️,1,20,kg,10\n").encode()
+    _upload(at, ("template.csv", csv))
+    at.button(key="import-button").click().run()
+    assert any("not in the catalog" in m.value for m in at.markdown)
+    for box in at.selectbox:
+        if box.label.startswith(("ルーマニアン", "🏋")):
+            box.set_value("romanian-deadlift")
+    at.button(key="FormSubmitter:map-exercises-Save exercise mappings").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Nothing was saved" in e.value and "no letters or digits" in e.value
+               for e in at.error)
+    assert len([b for b in at.selectbox if b.label.startswith(("ルーマニアン", "🏋"))]) == 2
+    # without the unmappable name the Japanese one maps
+    for box in at.selectbox:
+        if box.label.startswith("🏋"):
+            box.set_value(None)
+    at.button(key="FormSubmitter:map-exercises-Save exercise mappings").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Mapped 1 sets" in s.value for s in at.success)
+
+
 def test_delete_the_sample_athlete(db) -> None:  # type: ignore[no-untyped-def]
     at = _open("pages/import_log.py")
     with Store(db) as store:  # the sample athlete has a share link: deleting ends it too

@@ -27,7 +27,7 @@ def _log() -> list[Row]:
         *sets_of("2025-01-09 18:00", RDL, 102.5, [10, 10, 10]),
         *sets_of("2025-01-13 18:00", RDL, 105, [8, 8]),
         *sets_of("2025-01-27 18:00", RDL, 105, [12, 12, 12]),
-        *sets_of("2025-01-27 18:00", "Cossack Squat", 10, [8]),
+        *sets_of("2025-01-27 18:00", "Jefferson Squat", 10, [8]),
     ]
 
 
@@ -42,7 +42,7 @@ def test_report_keys_and_json(athlete_store) -> None:
     store, athlete = athlete_store
     report = build_report(store.cursor(), Filters(athlete)).as_json()
     assert list(report) == [
-        "athlete", "period", "sessions", "weekly", "muscles", "exercises", "frequency",
+        "athlete", "period", "sessions", "weekly", "muscles", "balance", "exercises", "frequency",
         "milestones", "programme", "suggestions", "unmapped",
     ]  # fmt: skip
     json.dumps(report, allow_nan=False)  # strict JSON: no NaN, dates as text
@@ -89,7 +89,7 @@ def test_exercises_milestones_suggestions_unmapped(athlete_store) -> None:
     assert report["programme"]["key"] == "beginner" and report["programme"]["chosen"] == "set"
     (advice,) = [item for item in report["suggestions"] if item["kind"] == "load"]
     assert advice["exercise_id"] == "romanian-deadlift" and advice["action"] == "add load"
-    assert report["unmapped"][0]["exercise_raw"] == "Cossack Squat"
+    assert report["unmapped"][0]["exercise_raw"] == "Jefferson Squat"
     assert "glute-bridge" not in report["exercises"]  # bodyweight only: no e1RM
 
 
@@ -125,7 +125,7 @@ def test_render_text(athlete_store) -> None:
     assert "posture & back-pain relief" in text
     assert "Romanian Deadlift" in text and "136.7 kg" in text
     assert "add 1-2.5 kg" in text
-    assert "Cossack Squat (1 sets)" in text
+    assert "Jefferson Squat (1 sets)" in text
 
 
 def test_empty_athlete() -> None:

@@ -383,6 +383,25 @@ def download_csv(frame: pd.DataFrame, file_name: str, *, label: str = "Download 
     )
 
 
+# -- charts ------------------------------------------------------------------------------------
+def figure(builder: Callable[..., go.Figure | None], *args: Any, **kwargs: Any,
+           ) -> go.Figure | None:
+    """``builder(*args, **kwargs)`` (a :mod:`analytics.charts` builder), cached on its inputs.
+
+    Building a plotly figure validates every property: 20-60 ms a chart, on every rerun
+    of the page — most of a warm Volume page's time. The inputs are the (cached) analytics
+    frames, hashed by Streamlit; the figure is shared, not copied (nothing changes it).
+    """
+    return _figure(builder, f"{builder.__module__}.{builder.__qualname__}", *args, **kwargs)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _figure(_builder: Callable[..., go.Figure | None], name: str, *args: Any,
+            **kwargs: Any) -> go.Figure | None:
+    del name  # cache key only
+    return _builder(*args, **kwargs)
+
+
 # -- confirming a destructive action -------------------------------------------------------
 CONFIRM_KEY = "_backline_confirm"
 """Which destructive action waits for its second click (a tuple naming it)."""

@@ -72,10 +72,10 @@ else:
         icon = ":material/trending_up:" if row.action == "add load" else ":material/pause:"
         st.markdown(f"{icon} {ui.escape_md(row.message)}")
 
-ui.plot(charts.adherence_by_session(sessions), key="chart-adherence",
+ui.plot(ui.figure(charts.adherence_by_session, sessions), key="chart-adherence",
         file_name="backline-programme-adherence",
         empty="No sessions to compare with the programme.")
-ui.plot(charts.exercise_adherence(detail), key="chart-exercise-adherence",
+ui.plot(ui.figure(charts.exercise_adherence, detail), key="chart-exercise-adherence",
         file_name="backline-exercise-adherence", empty="No prescribed exercises logged yet.")
 
 st.subheader("Prescription")

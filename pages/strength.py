@@ -30,12 +30,13 @@ chosen = st.multiselect(
     help="Pick the lifts to compare. Trends need 3 sessions or more.",
 )
 ui.plot(
-    charts.e1rm_trend(bests, prs, exercises=chosen, formula=flt.formula),
+    ui.figure(charts.e1rm_trend, bests, prs, exercises=chosen, formula=flt.formula),
     key="chart-e1rm", file_name="backline-e1rm-trend",
     empty="Pick at least one lift above to draw its e1RM trend.",
 )
 ui.plot(
-    charts.e1rm_change(trends), key="chart-e1rm-change", file_name="backline-e1rm-change",
+    ui.figure(charts.e1rm_change, trends),
+    key="chart-e1rm-change", file_name="backline-e1rm-change",
     empty="A trend needs at least 3 sessions of a lift in the period; log a few more "
     "sessions and the %/week change per lift appears here.",
 )

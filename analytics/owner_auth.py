@@ -6,7 +6,7 @@ the browser keeps in an HttpOnly cookie (:data:`COOKIE_NAME`, see ``server.py``)
 ``BACKLINE_OWNER_SESSION_DAYS`` days (30 by default), so a reload or a new tab does not ask
 again. The store keeps only the token's SHA-256 with its expiry, as it does for share links:
 a copy of the database holds no usable session, and :func:`revoke_sessions` ("Sign out
-everywhere" on the Share page, ``backline signout``) ends every session at once.
+everywhere" on the Share page) ends every session at once.
 
 Why a server-side session rather than a signed cookie (``itsdangerous``): a signed cookie
 stays valid until it expires unless the server keeps state to refuse it, and keeping that

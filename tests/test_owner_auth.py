@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import logging
 from datetime import datetime, timedelta
 
@@ -122,7 +123,10 @@ def _call(asgi, path: str, query: str = "", accept: str = "text/html", cookie: s
     async def send(message: dict) -> None:
         sent.append(message)
 
-    asyncio.run(asgi(scope, receive, send))
+    # in a thread of its own: a browser test earlier in the session may have left this
+    # thread inside a running event loop (Playwright's sync API)
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, asgi(scope, receive, send)).result()
     start = next(m for m in sent if m["type"] == "http.response.start")
     return start["status"], dict((k.decode(), v.decode()) for k, v in start["headers"])
 

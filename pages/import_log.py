@@ -24,6 +24,17 @@ RESULTS_KEY = "_backline_import_results"
 UPLOAD_GENERATION_KEY = "_backline_upload_generation"
 NEW_ATHLETE = "+ New athlete"
 NO_COLUMN = "(none)"
+OTHER_LAYOUT = "other"
+DATE_LAYOUTS: dict[str, str] = {
+    # strptime layout: how the choice reads (15 March 2025, 18:05)
+    "": "ISO: 2025-03-15 (or 2025-03-15 18:05)",
+    "%d/%m/%Y": "Day first: 15/03/2025",
+    "%d/%m/%Y %H:%M": "Day first with time: 15/03/2025 18:05",
+    "%m/%d/%Y": "Month first: 03/15/2025",
+    "%m/%d/%Y %H:%M": "Month first with time: 03/15/2025 18:05",
+    "%d.%m.%Y": "Day first with dots: 15.03.2025",
+    OTHER_LAYOUT: "Another layout (type it)",
+}
 MAPPING_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     # field: (label, header names that suggest it, best first)
     "date": ("Date (and time)", ("date", "datetime", "day", "start_time", "time", "when")),
@@ -107,13 +118,24 @@ def mapping_form(header: list[str], key: str) -> dict[str, str]:
     )
     if unit in ("kg", "lb"):
         mapping["weight_unit"] = unit
-    date_format = right.text_input(
-        "Date layout (optional)", key=f"{key}-map-date-format", placeholder="%d/%m/%Y",
-        help="Only for day-first or month-first dates such as 15/03/2025: %d day, %m month, "
-        "%Y year, %H:%M time. Leave empty for ISO dates (2025-03-15).",
+    # A choice, not a text field: its old placeholder "%d/%m/%Y" looked filled in, the
+    # import then read the dates as ISO and rejected every row.
+    layout = right.selectbox(
+        "Date layout", list(DATE_LAYOUTS), key=f"{key}-map-date-layout",
+        format_func=DATE_LAYOUTS.get,
+        help="How the date column writes 15 March 2025. ISO dates (2025-03-15) need no "
+        "choice; day-first and month-first dates do.",
     )
-    if date_format.strip():
-        mapping["date_format"] = date_format.strip()
+    if layout == OTHER_LAYOUT:
+        typed = right.text_input(
+            "Layout in strptime codes", key=f"{key}-map-date-format",
+            help="%d day, %m month, %Y year (4 digits), %y (2 digits), %H:%M time, "
+            "%b month name. Example: %d.%m.%Y %H:%M",
+        ).strip()
+        if typed:
+            mapping["date_format"] = typed
+    elif layout:
+        mapping["date_format"] = layout
     return mapping
 
 

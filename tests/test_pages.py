@@ -226,8 +226,10 @@ def test_unknown_csv_gets_a_column_mapping(db) -> None:  # type: ignore[no-untyp
     assert picks["Exercise name *"] == "Lift"
     assert picks["Weight / load"] == "Kilos"
     assert picks["Reps"] == "Reps"
-    date_layout = next(t for t in at.text_input if t.label.startswith("Date layout"))
-    date_layout.set_value("%d/%m/%Y").run()
+    # no text field that looks filled in: a choice, ISO until told otherwise
+    layout = at.selectbox(key="file-" + _uploader(at).value[0].file_id + "-map-date-layout")
+    assert layout.value == "" and not [t for t in at.text_input if "layout" in t.label.lower()]
+    layout.set_value("%d/%m/%Y").run()
     at.button(key="import-button").click().run()
     assert not at.exception
     assert _metrics(at)["Sets imported"] == "9"

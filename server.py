@@ -35,7 +35,6 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, RedirectResponse, Response
 from starlette.routing import Route
 
-import ui
 from analytics import config, owner_auth
 
 owner_auth.enable_cookie_signin()
@@ -45,13 +44,21 @@ _PASS_PREFIXES = ("/_stcore/", "/static/", "/media/", "/component/", "/backline-
                   "/favicon", "/manifest", "/robots")
 
 
+def _store():  # type: ignore[no-untyped-def]
+    """The dashboard's store. ``ui`` is imported here, once the runtime exists: imported
+    with this module, its caches would be declared before it and Streamlit warns."""
+    import ui
+
+    return ui.get_store()
+
+
 def _client(request: Request) -> str:
     return request.client.host if request.client else "?"
 
 
 def _signed_in(cookie: str | None) -> bool:
     try:
-        return owner_auth.session_valid(ui.get_store(), cookie)
+        return owner_auth.session_valid(_store(), cookie)
     except Exception:  # a locked or broken store signs nobody in
         return False
 
@@ -141,7 +148,7 @@ async def sign_in(request: Request) -> Response:
     if outcome == "wrong":
         return _form(next_path, "Wrong password.", 401)
     days = config.owner_session_days()
-    token = await run_in_threadpool(owner_auth.start_session, ui.get_store(), days)
+    token = await run_in_threadpool(owner_auth.start_session, _store(), days)
     response = RedirectResponse(next_path, status_code=303)
     response.set_cookie(owner_auth.COOKIE_NAME, token, max_age=days * 86400, path="/",
                         httponly=True, samesite="lax", secure=request.url.scheme == "https")
@@ -151,7 +158,7 @@ async def sign_in(request: Request) -> Response:
 async def sign_out(request: Request) -> Response:
     """End this browser's session and forget the cookie."""
     token = request.cookies.get(owner_auth.COOKIE_NAME)
-    await run_in_threadpool(owner_auth.end_session, ui.get_store(), token)
+    await run_in_threadpool(owner_auth.end_session, _store(), token)
     response = RedirectResponse(owner_auth.SIGN_IN_PATH, status_code=303)
     response.delete_cookie(owner_auth.COOKIE_NAME, path="/")
     return response
@@ -236,7 +243,7 @@ async def _lifespan(_app):  # type: ignore[no-untyped-def]
 
     def warm() -> None:
         with contextlib.suppress(Exception):  # a locked store is reported on first visit
-            ui.get_store()
+            _store()
         for path in _chart_bundles():
             if ASSETS is not None:
                 ASSETS.compressed(path)

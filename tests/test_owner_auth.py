@@ -135,9 +135,8 @@ def _call(asgi, path: str, query: str = "", accept: str = "text/html", cookie: s
 def gate(store: Store, monkeypatch):  # type: ignore[no-untyped-def]
     """server.OwnerGate around an app that answers 200, with the store above."""
     import server
-    import ui
 
-    monkeypatch.setattr(ui, "get_store", lambda: store)
+    monkeypatch.setattr(server, "_store", lambda: store)
     monkeypatch.setenv("BACKLINE_OWNER_PASSWORD", "pw")
 
     async def page(scope, receive, send) -> None:  # type: ignore[no-untyped-def]

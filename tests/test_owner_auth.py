@@ -168,3 +168,51 @@ def test_gate_lets_through_sessions_links_and_assets(gate, store: Store) -> None
 def test_gate_is_off_without_a_password(gate, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.delenv("BACKLINE_OWNER_PASSWORD")
     assert _call(gate, "/share")[0] == 200
+
+
+# -- compressed assets (server.py) ---------------------------------------------------------
+
+
+def _body(asgi, path: str, encoding: str = "gzip"):  # type: ignore[no-untyped-def]
+    headers = [(b"accept-encoding", encoding.encode()), (b"host", b"127.0.0.1")]
+    scope = {"type": "http", "method": "GET", "path": path, "raw_path": path.encode(),
+             "query_string": b"", "headers": headers, "scheme": "http",
+             "server": ("127.0.0.1", 80), "client": ("127.0.0.1", 5000), "root_path": ""}
+    sent: list[dict] = []
+
+    async def receive() -> dict:
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def send(message: dict) -> None:
+        sent.append(message)
+
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, asgi(scope, receive, send)).result()
+    start = next(m for m in sent if m["type"] == "http.response.start")
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    return start["status"], dict((k.decode(), v.decode()) for k, v in start["headers"]), body
+
+
+def test_streamlits_bundles_are_served_compressed() -> None:
+    import gzip
+
+    import server
+
+    async def passthrough(scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+        await send({"type": "http.response.start", "status": 299, "headers": []})
+        await send({"type": "http.response.body", "body": b"streamlit"})
+
+    assets = server.CompressedAssets(passthrough)
+    owner_auth._cookie_signin = False  # importing server turned it on for this process
+    (bundle,) = server._chart_bundles()
+    status, headers, body = _body(assets, bundle)
+    original = (server._STATIC_ROOT / bundle.lstrip("/")).read_bytes()
+    assert status == 200 and headers["content-encoding"] == "gzip"
+    assert gzip.decompress(body) == original and len(body) < len(original) / 2
+    assert "immutable" in headers["cache-control"]
+    # no gzip asked, a path outside the bundles, a traversal: all left to Streamlit
+    assert _body(assets, bundle, encoding="identity")[0] == 299
+    assert _body(assets, "/static/js/missing.js")[0] == 299
+    assert _body(assets, "/static/../../config.py")[0] == 299
+    assert _body(assets, "/static/js/..%2f..%2fconfig.js")[0] == 299
+    assert _body(assets, "/static/../../../../../etc/hostname.js")[0] == 299  # outside

@@ -330,14 +330,6 @@ def session_access(
     return Access("owner")
 
 
-def owner_login(state: MutableMapping[str, Any], given: str | None, password: str | None) -> bool:
-    """Check an entered owner password; on success remember it for this session."""
-    ok = check_password(given, password)
-    if ok:
-        mark_owner(state)
-    return ok
-
-
 def mark_owner(state: MutableMapping[str, Any]) -> None:
     """Remember for this browser session that the owner signed in."""
     state[OWNER_OK_KEY] = True

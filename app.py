@@ -199,8 +199,9 @@ def _owner_login() -> None:
 
 
 def _client_address() -> str:
-    headers = st.context.headers
-    return str(headers.get("X-Forwarded-For") or headers.get("Host") or "?")
+    """Who tried, for the log: the proxy's forwarded address, else the connection's."""
+    forwarded = st.context.headers.get("X-Forwarded-For")
+    return str(forwarded or st.context.ip_address or "localhost")
 
 
 def _store_unavailable(exc: BacklineError) -> None:

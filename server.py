@@ -53,7 +53,9 @@ def _store():  # type: ignore[no-untyped-def]
 
 
 def _client(request: Request) -> str:
-    return request.client.host if request.client else "?"
+    """Who tried, for the log: the proxy's forwarded address, else the connection's."""
+    forwarded = request.headers.get("x-forwarded-for")
+    return forwarded or (request.client.host if request.client else "?")
 
 
 def _signed_in(cookie: str | None) -> bool:

@@ -239,6 +239,8 @@ def test_coach_cannot_open_owner_pages_by_url(  # type: ignore[no-untyped-def]
         assert page.get_by_role("button", name="Create link").count() == 0
         assert page.get_by_role("button", name="Revoke").count() == 0
         assert "Coach view" not in body and "Owner password" not in body
+        assert "Page not found" not in body  # the Overview, without Streamlit's dialog
+        wait_for_title(page, "Overview")
     finally:
         context.close()
 

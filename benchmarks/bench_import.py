@@ -133,24 +133,20 @@ def _reference_sql(con: object, kind: str, csv_path: str) -> str:
     """The statement of a reference step (built untimed: reading the header, the plan)."""
     import dataclasses
 
+    from analytics.ingest.dates import plan_date_layouts
     from analytics.ingest.formats import plan_for
-    from analytics.ingest.normalise import (
-        QUOTE_MACRO,
-        date_formats_in_file_order,
-        read_csv_sql,
-        staging_sql,
-    )
+    from analytics.ingest.normalise import QUOTE_MACRO, Reading, read_csv_sql, staging_sql
     from analytics.ingest.reader import open_source
 
     source = open_source(csv_path)
     if kind == "text":
-        return f"SELECT * FROM {read_csv_sql(source.header, csv_path, source.delimiter)}"
+        return f"SELECT * FROM {read_csv_sql(len(source.header), csv_path, source.delimiter)}"
     plan = plan_for(source.header, source.name, "auto", None)
     con.execute(QUOTE_MACRO)  # type: ignore[attr-defined]
-    formats = date_formats_in_file_order(con, plan, source.header, csv_path,  # type: ignore[arg-type]
-                                         source.delimiter)
-    plan = dataclasses.replace(plan, date_formats=formats)
-    return staging_sql(plan, source.header, csv_path, source.delimiter, "kg")
+    layouts = plan_date_layouts(con, plan, csv_path, source.delimiter,  # type: ignore[arg-type]
+                                source.name)
+    plan = dataclasses.replace(plan, date_formats=layouts)
+    return staging_sql(plan, csv_path, source.delimiter, Reading("kg", "km", "UTC", layouts))
 
 
 def _run_child(kind: str, csv_path: Path, workdir: str | None = None) -> dict[str, object]:

@@ -51,6 +51,9 @@ SESSION_ID = (
     "strftime(performed_at, '%Y-%m-%dT%H:%M:%S') || coalesce(' ' || workout_name, '')"
 )
 MAX_NAME_LENGTH = 200  # exercise names; longer ones are pasted text, not a lift
+#: Extra fields an ``overflow`` field (FitNotes' unquoted names) may have absorbed.
+OVERFLOW_SLACK = 3
+_NUMBER_LIKE = r"'^[-+]?[0-9]*[.,]?[0-9]*$|^[0-9:]+$'"
 
 #: Skip reasons (a row that is not a set); the note one keeps its text.
 REST_ROW = "rest timer row"
@@ -139,6 +142,33 @@ def _cell_unit_words(plan: FormatPlan) -> dict[str, tuple[str, float]]:
     return words
 
 
+def overflow_position(plan: FormatPlan) -> int | None:
+    """The header position of the field that absorbs unquoted extra fields, if any."""
+    overflow = plan.rules.overflow
+    return plan.columns.get(overflow) if overflow else None
+
+
+def source_width(plan: FormatPlan) -> int:
+    """Columns to read: the header's, plus room for the fields an overflow field splits
+    into (a row that needs more stays malformed)."""
+    return len(plan.header) + (OVERFLOW_SLACK if overflow_position(plan) is not None else 0)
+
+
+def _overflow_shift(plan: FormatPlan, at: int) -> str:
+    """How many extra fields the overflow field split into, per row: the fewest that put a
+    number (or nothing) in every numeric column after it and leave no field beyond."""
+    width = len(plan.header)
+    numeric = [p for name in ("weight", "reps", "rpe", "distance_m", "duration_s")
+               if (p := plan.columns.get(name)) is not None and p > at]
+    whens = []
+    for shift in range(OVERFLOW_SLACK + 1):
+        tests = [f"(c{p + shift} IS NULL OR regexp_full_match(trim(c{p + shift}), "
+                 f"{_NUMBER_LIKE}))" for p in numeric]
+        tests += [f"c{p} IS NULL" for p in range(width + shift, width + OVERFLOW_SLACK)]
+        whens.append(f"WHEN {' AND '.join(tests) or 'true'} THEN {shift}")
+    return f"CASE {' '.join(whens)} ELSE 0 END"
+
+
 class _Sql:
     """Builds the staging statement's expressions for one plan."""
 
@@ -147,10 +177,25 @@ class _Sql:
         self.reading = reading
         rule = plan.rules.decimal_comma
         self.decimal_comma = rule == "always" or (rule == "semicolon" and delimiter == ";")
+        self.overflow = overflow_position(plan)
+        self.delimiter = delimiter
+
+    def column(self, position: int) -> str:
+        """Column ``position``'s raw text (after an overflow field: shifted per row)."""
+        at = self.overflow
+        if at is None or position < at:
+            return f"c{position}"
+        if position == at:
+            parts = [f"c{at}"] + [f"CASE WHEN shift >= {k} THEN c{at + k} END"
+                                  for k in range(1, OVERFLOW_SLACK + 1)]
+            return f"concat_ws({sql_string(self.delimiter)}, {', '.join(parts)})"
+        return ("CASE shift " + " ".join(f"WHEN {k} THEN c{position + k}"
+                                         for k in range(OVERFLOW_SLACK + 1)) + " END")
 
     def cell(self, field: str) -> str:
         position = self.plan.columns.get(field)
-        return "NULL::VARCHAR" if position is None else f"nullif(trim(c{position}), '')"
+        return "NULL::VARCHAR" if position is None \
+            else f"nullif(trim({self.column(position)}), '')"
 
     def number(self, value: str) -> str:
         """The cell as a number (may be nan/inf: :meth:`finite` filters those)."""
@@ -299,6 +344,17 @@ def _wide_parsed(s: _Sql, raw: dict[str, str]) -> tuple[str, dict[str, str]]:
     return unnest, raw
 
 
+#: A body weight cell may carry its unit (StrongLifts' ``95.5KG``).
+_WITHOUT_WEIGHT_UNIT = r"regexp_replace(bodyweight_raw, '\s*(?i:kgs?|lbs?)$', '')"
+
+
+def _bodyweight_factor(default: str) -> str:
+    return (r"CASE WHEN regexp_matches(bodyweight_raw, '[0-9]\s*(?i:lbs?)$') THEN "
+            f"{WEIGHT_UNITS['lb']!r} WHEN regexp_matches(bodyweight_raw, "
+            r"'[0-9]\s*(?i:kgs?)$') THEN 1.0 "
+            f"ELSE {default} END")
+
+
 def _date_example(layout: str) -> str:
     """A date written in ``layout``, for a message (5 March 2025, 18:12)."""
     when = datetime(2025, 3, 5, 18, 12, tzinfo=UTC)
@@ -321,8 +377,12 @@ def staging_sql(plan: FormatPlan, csv_path: str, delimiter: str, reading: Readin
     wide_unnest = None
     if plan.wide:
         wide_unnest, raw = _wide_parsed(s, raw)
-    reader = read_csv_sql(len(plan.header), csv_path, delimiter, ragged=plan.rules.ragged)
+    overflow = overflow_position(plan)
+    reader = read_csv_sql(source_width(plan), csv_path, delimiter,
+                          ragged=plan.rules.ragged or overflow is not None)
     src = source or f"(SELECT * FROM {reader})"
+    if overflow is not None:
+        src = f"(SELECT *, {_overflow_shift(plan, overflow)} AS shift FROM {src})"
 
     if plan.rules.units_in_cells:
         weight_factor, distance_factor = "cell_factor_weight", "cell_factor_distance"
@@ -427,7 +487,7 @@ def staging_sql(plan: FormatPlan, csv_path: str, delimiter: str, reading: Readin
          f"CASE WHEN distance_unit_raw IS NULL THEN {distance_blank_unit} ELSE "
          "'distance unit ' || quote_text(distance_unit_raw) "
          "|| ' is not m, km, mi, ft or yd' END"),
-        ("bodyweight_raw IS NOT NULL AND (bodyweight_value IS NULL OR bodyweight_value <= 0)"
+        ("bodyweight_raw IS NOT NULL AND (bodyweight_value IS NULL OR bodyweight_value < 0)"
          if "bodyweight" in has else "", label("bodyweight"),
          "'body weight ' || quote_text(bodyweight_raw) || ' is not a positive number'"),
     ]
@@ -536,7 +596,8 @@ def staging_sql(plan: FormatPlan, csv_path: str, delimiter: str, reading: Readin
             {optional('distance_m', s.number('distance_raw'), 'distance_number')},
             {optional('distance_m', distance_factor, 'distance_factor')},
             {optional('sets', s.number('sets_raw'), 'sets_number')},
-            {optional('bodyweight', s.number('bodyweight_raw'), 'bodyweight_number')}
+            {optional('bodyweight', s.number(_WITHOUT_WEIGHT_UNIT), 'bodyweight_number')},
+            {optional('bodyweight', _bodyweight_factor(bodyweight_factor), 'bodyweight_factor')}
         FROM parsed
     ),
     split AS (
@@ -584,7 +645,8 @@ def staging_sql(plan: FormatPlan, csv_path: str, delimiter: str, reading: Readin
         {optional('distance_m', 'nullif(distance_value, 0) * distance_factor', 'distance_m',
                   'NULL::DOUBLE')},
         notes,
-        {optional('bodyweight', f'bodyweight_value * {bodyweight_factor}', 'bodyweight_kg',
+        {optional('bodyweight', 'nullif(bodyweight_value, 0) * bodyweight_factor',
+                  'bodyweight_kg',
                   'NULL::DOUBLE')},
         skip_reason,
         CAST(failed_check AS UTINYINT) AS failed_check,
@@ -647,8 +709,10 @@ def count_date_layouts(
     con: duckdb.DuckDBPyConnection, plan: FormatPlan, csv_path: str, delimiter: str,
     formats: Iterable[str], sample: int | None = 500,
 ) -> list[int] | None:
-    """How many of the first ``sample`` dates (every date: None) each layout reads, and
-    the number of non-empty dates last; None when the file cannot be read."""
+    """How many of the first ``sample`` dates (every date: None) each layout reads as a
+    plausible date, and the number of non-empty dates last; None when the file cannot be
+    read. (``%Y`` reads ``19/11/18`` as the year 19: a layout is only credited with dates
+    after 1950.)"""
     formats = list(formats)
     limit = f"LIMIT {int(sample)}" if sample else ""
     reader = read_csv_sql(len(plan.header), csv_path, delimiter, store_rejects=False,
@@ -656,7 +720,8 @@ def count_date_layouts(
     try:
         return con.execute(
             "SELECT [" + ", ".join(
-                f"count(TRY_STRPTIME(d, {sql_string(f)}))" for f in formats
+                f"count(CASE WHEN year(TRY_STRPTIME(d, {sql_string(f)})) >= {EARLIEST_YEAR} "
+                "THEN 1 END)" for f in formats
             ) + f", count(d)] FROM (SELECT {date_text_sql(plan)} AS d FROM {reader} {limit})"
         ).fetchone()[0]
     except duckdb.Error:
@@ -689,7 +754,7 @@ SET_COLUMNS = (
 )
 
 
-def numbered_sql(batch: int = 0, batches: int = 1, *, position: str = "rowid") -> str:
+def numbered_sql(batch: int = 0, batches: int = 1) -> str:
     """Valid staged rows with their set number, in the columns of ``sets``' natural key.
 
     A set's number counts the sets of its exercise in its session in file order; rejected
@@ -702,8 +767,7 @@ def numbered_sql(batch: int = 0, batches: int = 1, *, position: str = "rowid") -
     ``batches`` > 1 numbers one share of the sessions (split by a hash of the numbering
     group, so a group is never split): the window then holds a share of the rows, which
     bounds an import's memory whatever the size of the file. The session id is built after
-    the window so the window does not have to carry it. ``position`` is the staged rows'
-    file order (``rowid``, or a column when rows were added out of order).
+    the window so the window does not have to carry it.
     """
     share = f"AND {batch_filter(batch, batches)}" if batches > 1 else ""
     return f"""
@@ -711,7 +775,7 @@ def numbered_sql(batch: int = 0, batches: int = 1, *, position: str = "rowid") -
     FROM (
         SELECT *, row_number() OVER (PARTITION BY {GROUP} ORDER BY rn) AS set_index
         FROM (
-            SELECT {position} AS rn, {', '.join(SET_COLUMNS)},
+            SELECT rowid AS rn, {', '.join(SET_COLUMNS)},
                    reject_reason IS NULL AS valid
             FROM staged WHERE skip_reason IS NULL {share}
         )
@@ -720,7 +784,7 @@ def numbered_sql(batch: int = 0, batches: int = 1, *, position: str = "rowid") -
     """
 
 
-def rejected_keys_sql(position: str = "rowid") -> str:
+def rejected_keys_sql() -> str:
     """The natural key of every rejected row whose date and exercise were read.
 
     A rejected row keeps its place in the numbering, so once its problem is fixed in the
@@ -728,11 +792,12 @@ def rejected_keys_sql(position: str = "rowid") -> str:
     resolved the reject (``backline rejects`` stops listing it).
     """
     return f"""
-    SELECT rn, {SESSION_ID} AS session_id, lower(exercise_raw) AS exercise_key, set_index
+    SELECT rn AS staged_row, {SESSION_ID} AS session_id, lower(exercise_raw) AS exercise_key,
+           set_index
     FROM (
         SELECT *, row_number() OVER (PARTITION BY {GROUP} ORDER BY rn) AS set_index
         FROM (
-            SELECT {position} AS rn, performed_at, workout_name, exercise_raw,
+            SELECT rowid AS rn, performed_at, workout_name, exercise_raw,
                    reject_reason IS NOT NULL AS rejected
             FROM staged
             WHERE skip_reason IS NULL AND performed_at IS NOT NULL AND exercise_raw IS NOT NULL

@@ -10,6 +10,7 @@ no empty athlete is created.
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import os
 import time
@@ -38,7 +39,6 @@ from .normalise import (
     staging_sql,
 )
 from .reader import CsvSource, LineIndex, open_source, shorten
-from .recover import field_count, recovered_rows
 from .refusal import refuse_if_one_reason
 from .vocab import DISTANCE_UNITS
 
@@ -200,6 +200,14 @@ def _reject_lines(
     return frame
 
 
+def field_count(raw: str, delimiter: str) -> int | None:
+    """The number of fields of one CSV record's text, quotes honoured (None: unreadable)."""
+    try:
+        return len(next(csv.reader([raw], delimiter=delimiter), []))
+    except csv.Error:
+        return None
+
+
 def _structural_messages(frame: pd.DataFrame, lines: LineIndex, source: CsvSource) -> None:
     """Say what is wrong with each malformed record in a person's words (in place)."""
     width = len(source.header)
@@ -281,50 +289,15 @@ def _parsed_records(lines: LineIndex, structural: pd.DataFrame) -> tuple[np.ndar
     return starts, ends, np.flatnonzero(good)
 
 
-def _recover(cur: duckdb.DuckDBPyConnection, plan: FormatPlan, source: CsvSource,
-             reading: Reading, lines: LineIndex, structural: pd.DataFrame) -> pd.DataFrame:
-    """Stage the over-long rows :mod:`.recover` can read (FitNotes names with commas,
-    trailing empty fields) in their place in file order; return what stays malformed.
-
-    Recovered rows carry their line and their place in file order (``pos``, between the
-    parsed rows around them) in two columns added to ``staged``.
-    """
-    if plan.expands:
-        return structural
-    frame = recovered_rows(plan, structural, source.delimiter)
-    if frame.empty:
-        return structural
-    starts, _ends, parsed = _parsed_records(lines, structural)
-    index = frame["record"].to_numpy(dtype=np.int64) - 1
-    # A recovered record sits between the parsed records around it in file order.
-    frame["pos"] = np.searchsorted(parsed, index).astype("float64") - 0.5
-    frame["line"] = starts[index]
-    cur.execute("ALTER TABLE staged ADD COLUMN pos DOUBLE")
-    cur.execute("ALTER TABLE staged ADD COLUMN line BIGINT")
-    cur.register("recovered_source", frame.drop(columns=["record"]))
-    try:
-        sql = staging_sql(plan, str(source.path), source.delimiter, reading,
-                          "recovered_source", ("pos", "line"))
-        cur.execute(f"INSERT INTO staged BY NAME {sql}")
-    finally:
-        cur.unregister("recovered_source")
-    done = set(frame["record"].tolist())
-    return structural[~structural["record"].isin(done)].reset_index(drop=True)
-
-
 def _validation_rejects(
     cur: duckdb.DuckDBPyConnection, plan: FormatPlan, lines: LineIndex | None,
-    structural: pd.DataFrame, recovered: bool,
+    structural: pd.DataFrame,
 ) -> pd.DataFrame:
-    """Rows parsed as CSV but refused by validation, with their line and their text.
-
-    ``recovered``: rows were added to ``staged`` after the read (they carry their line).
-    """
+    """Rows parsed as CSV but refused by validation, with their line and their text."""
     record = "rec" if plan.expands else "rowid"
-    known_line = "line" if recovered else "NULL::BIGINT"
     frame = cur.execute(
-        f"SELECT {record} + 1 AS rn, {known_line} AS known_line, "
-        "reject_column AS column_name, reject_reason AS message "
+        f"SELECT rowid AS staged_row, {record} + 1 AS rn, reject_column AS column_name, "
+        "reject_reason AS message "
         "FROM staged WHERE reject_reason IS NOT NULL AND skip_reason IS NULL ORDER BY rowid"
     ).df()
     if frame.empty:
@@ -332,19 +305,14 @@ def _validation_rejects(
     assert lines is not None
     starts, ends, records = _parsed_records(lines, structural)
     rn = frame["rn"].to_numpy(dtype=np.int64)
-    fixed = frame["known_line"].notna().to_numpy()
-    known = fixed | (rn <= len(records))  # always, unless DuckDB and the line scan disagree
-    record_index = records[np.clip(rn, 1, max(len(records), 1)) - 1] if len(records) \
-        else rn * 0
-    first = np.where(fixed, frame["known_line"].fillna(0).to_numpy(dtype=np.int64),
-                     starts[record_index] if len(starts) else 0)
-    at = np.searchsorted(starts, first, side="right") - 1
-    last = ends[np.clip(at, 0, max(len(ends) - 1, 0))] if len(ends) else first
+    known = rn <= len(records)  # always, unless DuckDB and the line scan disagree
+    record_index = records[np.minimum(rn, len(records)) - 1] if len(records) else rn * 0
+    first, last = starts[record_index], ends[record_index]
     frame["line"] = pd.array(np.where(known, first, 0), dtype="Int64")
     frame.loc[~known, "line"] = pd.NA
     frame["raw"] = [text if ok else None
                     for text, ok in zip(lines.text(first, last), known, strict=True)]
-    return frame.drop(columns=["known_line"])
+    return frame.drop(columns=["rn"])
 
 
 def _clean_exercise_names(cur: duckdb.DuckDBPyConnection) -> list[str]:
@@ -477,12 +445,9 @@ def import_file(
             lines = LineIndex(source.path, source.delimiter, source.line_offset) \
                 if has_errors or any_bad else None
             structural = _reject_lines(cur, source, lines)
-            malformed = len(structural)
-            if malformed:
+            if not structural.empty:
                 assert lines is not None
-                structural = _recover(cur, plan, source, reading, lines, structural)
                 _structural_messages(structural, lines, source)
-            recovered = len(structural) < malformed
             names = _clean_exercise_names(cur)
             counts = _count(cur)
             if counts.parsed + len(structural) == 0:
@@ -496,7 +461,7 @@ def import_file(
             report("validating rows", 0.5)
             if counts.bad and lines is None:
                 lines = LineIndex(source.path, source.delimiter, source.line_offset)
-            invalid = _validation_rejects(cur, plan, lines, structural, recovered)
+            invalid = _validation_rejects(cur, plan, lines, structural)
             _map_exercises(cur, names)
             notes = _stage_exercise_notes(cur)
             report("writing to the store", 0.7)
@@ -506,7 +471,6 @@ def import_file(
                 chosen_distance=chosen_distance,
                 time_zone=zone if _has_offsets(layouts) else None,
                 zone_given=time_zone is not None, counts=counts, notes=notes,
-                recovered=recovered,
             )
             try:
                 result = _write(store, cur, context, structural, invalid)
@@ -562,11 +526,10 @@ class _Context:
     zone_given: bool
     counts: _Counts
     notes: bool
-    recovered: bool
 
 
 def _rejects_frame(structural: pd.DataFrame, invalid: pd.DataFrame) -> pd.DataFrame:
-    frames = [frame[[c for c in ("line", "column_name", "message", "raw", "rn")
+    frames = [frame[[c for c in ("line", "column_name", "message", "raw", "staged_row")
                      if c in frame.columns]]
               for frame in (structural, invalid) if not frame.empty]
     if not frames:
@@ -620,13 +583,12 @@ def _write(
         # A batch numbers its share of the file's rows and checks them against the same
         # share of the stored sets: both count towards the memory it needs.
         batches = max(1, -(-(counts.parsed - counts.skipped + stored) // BATCH_ROWS))
-        position = "coalesce(pos, rowid)" if ctx.recovered else "rowid"
         new_rows = sum(
             _insert_sets(tx, plan, athlete_id, import_id, batch=batch, batches=batches,
-                         check_stored=stored > 0, position=position, notes=ctx.notes)
+                         check_stored=stored > 0, notes=ctx.notes)
             for batch in range(batches)
         )
-        _store_rejects(tx, ctx, rejects, import_id, position)
+        _store_rejects(tx, ctx, rejects, import_id)
         _resolve_stale_rejects(tx, athlete_id, import_id, source)
         tx.execute(
             """
@@ -667,14 +629,13 @@ def _learn_settings(tx: duckdb.DuckDBPyConnection, ctx: _Context, athlete_id: in
 
 
 def _store_rejects(tx: duckdb.DuckDBPyConnection, ctx: _Context, rejects: pd.DataFrame,
-                   import_id: int, position: str) -> None:
+                   import_id: int) -> None:
     """This import's rejects, each with the natural key its set will have once fixed."""
     if rejects.empty:
         return
-    keys = tx.execute(rejected_keys_sql(position)).df() if ctx.counts.bad else pd.DataFrame()
-    if "rn" in rejects.columns and not keys.empty and not ctx.plan.expands:
-        keys["rn"] = keys["rn"].astype("float64") + 1
-        rejects = rejects.merge(keys, how="left", on="rn")
+    if "staged_row" in rejects.columns and ctx.counts.bad:
+        keys = tx.execute(rejected_keys_sql()).df()
+        rejects = rejects.merge(keys, how="left", on="staged_row")
     for column in ("session_id", "exercise_key"):
         if column not in rejects.columns:
             rejects[column] = pd.Series([None] * len(rejects), dtype="object")
@@ -741,8 +702,7 @@ def _resolve_stale_rejects(tx: duckdb.DuckDBPyConnection, athlete_id: int, impor
 
 def _insert_sets(
     tx: duckdb.DuckDBPyConnection, plan: FormatPlan, athlete_id: int, import_id: int,
-    *, batch: int = 0, batches: int = 1, check_stored: bool = True, position: str = "rowid",
-    notes: bool = False,
+    *, batch: int = 0, batches: int = 1, check_stored: bool = True, notes: bool = False,
 ) -> int:
     """Insert valid staged rows whose natural key is not stored yet; return how many.
 
@@ -782,7 +742,7 @@ def _insert_sets(
                f.notes, ?, ?, f.workout_notes, {exercise_notes},
                coalesce(f.assistance_kg, CASE WHEN m.assisted THEN f.weight_kg END),
                f.bodyweight_kg
-        FROM ({numbered_sql(batch, batches, position=position)}) f
+        FROM ({numbered_sql(batch, batches)}) f
         LEFT JOIN exercise_map m USING (exercise_raw)
         {note_join}
         {stored_check}

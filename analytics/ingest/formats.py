@@ -81,12 +81,18 @@ class FormatPlan:
         return self.header[position] if position is not None else name
 
     def columns_not_read(self) -> list[str]:
-        """Header columns no field reads, by name (an unnamed one as ``column N``)."""
+        """Header columns no field reads, by name (an unnamed one as ``column N``).
+
+        Unnamed columns at the end of the header are left out: a header ending in commas
+        (as spreadsheets save it) has them, and they hold nothing.
+        """
         used = set(self.columns.values())
         for group in self.wide:
             used |= {group.exercise, *(p for p, _ in group.weights), *(p for p, _ in group.sets)}
+        named = [i for i, name in enumerate(self.header) if name.strip()]
+        last = named[-1] if named else -1
         return [name or f"column {position + 1}" for position, name in enumerate(self.header)
-                if position not in used and not (name == "" and position == len(self.header) - 1)]
+                if position not in used and position <= last]
 
 
 def _shown_columns(header: list[str], limit: int = 15) -> str:

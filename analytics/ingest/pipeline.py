@@ -37,6 +37,7 @@ from .normalise import (
     read_csv_sql,
     rejected_keys_sql,
     staging_sql,
+    timestamp_sql,
 )
 from .reader import CsvSource, LineIndex, open_source, shorten
 from .refusal import refuse_if_one_reason
@@ -211,15 +212,19 @@ def field_count(raw: str, delimiter: str) -> int | None:
 def _structural_messages(frame: pd.DataFrame, lines: LineIndex, source: CsvSource) -> None:
     """Say what is wrong with each malformed record in a person's words (in place)."""
     width = len(source.header)
-    messages = []
-    for kind, detail, line in zip(frame["error_type"], frame["detail"], frame["line"],
-                                  strict=True):
+    messages, raws = [], []
+    for kind, detail, line, raw in zip(frame["error_type"], frame["detail"], frame["line"],
+                                       frame["raw"], strict=True):
         found = None
         if kind in ("TOO MANY COLUMNS", "MISSING COLUMNS"):
             # DuckDB stops counting past the header's width; count the row's own fields.
             found = field_count(lines.full_text(int(line), MAX_LINE_BYTES), source.delimiter)
+        if kind == "INVALID ENCODING":  # DuckDB's copy of the line garbles the bad bytes
+            raw = lines.full_text(int(line), 4000)
         messages.append(_structural_message(kind, detail, width, found))
+        raws.append(raw)
     frame["message"] = messages
+    frame["raw"] = raws
 
 
 def _structural_message(kind: object, detail: object, width: int, found: int | None) -> str:
@@ -245,6 +250,39 @@ def _structural_message(kind: object, detail: object, width: int, found: int | N
         return (f"row is {size} bytes long; a row may be at most {MAX_LINE_BYTES:,} bytes "
                 "(is a note or exercise name pasted text?)")
     return f"malformed CSV row ({shorten(detail or str(kind), 200)})"
+
+
+def _structural_sessions(cur: duckdb.DuckDBPyConnection, plan: FormatPlan, reading: Reading,
+                         frame: pd.DataFrame, delimiter: str) -> None:
+    """The session of each malformed row whose date and workout can still be read from
+    its text (in place, ``session_id``): a later import that adds a set to that session
+    has settled it (the row was fixed), though its set number cannot be known."""
+    date, workout = plan.columns.get("date"), plan.columns.get("workout")
+    texts = []
+    for raw in frame["raw"]:
+        fields = _fields_of(raw, delimiter) if isinstance(raw, str) else None
+        ok = fields is not None and date is not None and date < len(fields)
+        texts.append((fields[date].strip() if ok else None,
+                      fields[workout].strip() or None
+                      if ok and workout is not None and workout < len(fields) else None))
+    dates = pd.DataFrame(texts, columns=["date_raw", "workout_name"], dtype="object")
+    cur.register("malformed_dates", dates)
+    try:
+        stamp = timestamp_sql("date_raw", reading.date_formats or plan.date_formats,
+                              reading.time_zone)
+        frame["session_id"] = cur.execute(
+            f"SELECT strftime({stamp}, '%Y-%m-%dT%H:%M:%S') || coalesce(' ' || workout_name, '')"
+            " FROM malformed_dates"
+        ).df().iloc[:, 0].astype("object").where(lambda v: v.notna(), None).tolist()
+    finally:
+        cur.unregister("malformed_dates")
+
+
+def _fields_of(raw: str, delimiter: str) -> list[str] | None:
+    try:
+        return next(csv.reader([raw.split("\n", 1)[0]], delimiter=delimiter), None)
+    except csv.Error:
+        return None
 
 
 def _materialise_source(cur: duckdb.DuckDBPyConnection, plan: FormatPlan,
@@ -448,6 +486,7 @@ def import_file(
             if not structural.empty:
                 assert lines is not None
                 _structural_messages(structural, lines, source)
+                _structural_sessions(cur, plan, reading, structural, source.delimiter)
             names = _clean_exercise_names(cur)
             counts = _count(cur)
             if counts.parsed + len(structural) == 0:
@@ -529,8 +568,8 @@ class _Context:
 
 
 def _rejects_frame(structural: pd.DataFrame, invalid: pd.DataFrame) -> pd.DataFrame:
-    frames = [frame[[c for c in ("line", "column_name", "message", "raw", "staged_row")
-                     if c in frame.columns]]
+    frames = [frame[[c for c in ("line", "column_name", "message", "raw", "staged_row",
+                                 "session_id") if c in frame.columns]]
               for frame in (structural, invalid) if not frame.empty]
     if not frames:
         return pd.DataFrame(columns=["line", "column_name", "message", "raw"])
@@ -635,7 +674,9 @@ def _store_rejects(tx: duckdb.DuckDBPyConnection, ctx: _Context, rejects: pd.Dat
         return
     if "staged_row" in rejects.columns and ctx.counts.bad:
         keys = tx.execute(rejected_keys_sql()).df()
-        rejects = rejects.merge(keys, how="left", on="staged_row")
+        rejects = rejects.merge(keys, how="left", on="staged_row", suffixes=("_read", ""))
+        if "session_id_read" in rejects.columns:  # malformed rows: their session only
+            rejects["session_id"] = rejects["session_id"].fillna(rejects["session_id_read"])
     for column in ("session_id", "exercise_key"):
         if column not in rejects.columns:
             rejects[column] = pd.Series([None] * len(rejects), dtype="object")
@@ -659,7 +700,8 @@ def _resolve_stale_rejects(tx: duckdb.DuckDBPyConnection, athlete_id: int, impor
 
     A reject is settled when a set with its natural key is now stored (the row was fixed
     in the app and exported again), when this import rejects the same row again (only the
-    newest copy is listed), or, for a reject whose key is unknown (its date or exercise
+    newest copy is listed), for a malformed row (its set number unknown) when this import
+    adds a set to its session, or, for a reject whose key is unknown (its date or exercise
     could not be read, or it predates keys), when this file holds its text as a row that
     was not rejected this time.
     """
@@ -667,11 +709,14 @@ def _resolve_stale_rejects(tx: duckdb.DuckDBPyConnection, athlete_id: int, impor
     tx.execute(
         f"""
         DELETE FROM rejected_rows r
-        WHERE r.import_id IN ({earlier}) AND (
+        WHERE r.import_id IN ({earlier}) AND r.import_id <> $import AND (
             (r.set_index IS NOT NULL AND EXISTS (
                 SELECT 1 FROM sets s WHERE s.athlete_id = $athlete
                   AND s.session_id = r.session_id AND s.set_index = r.set_index
                   AND lower(s.exercise_raw) = r.exercise_key))
+            OR (r.set_index IS NULL AND r.session_id IS NOT NULL AND EXISTS (
+                SELECT 1 FROM sets s WHERE s.import_id = $import
+                  AND s.session_id = r.session_id))
             OR EXISTS (
                 SELECT 1 FROM rejected_rows n WHERE n.import_id = $import AND (
                     n.raw = r.raw OR (n.set_index = r.set_index AND n.session_id = r.session_id
@@ -686,15 +731,18 @@ def _resolve_stale_rejects(tx: duckdb.DuckDBPyConnection, athlete_id: int, impor
     ).fetchone()[0]
     if not keyless:
         return
+    # A record's first line stands for it (a note may run over several lines).
     path = str(source.path).replace("'", "''")
     tx.execute(
         f"""
         DELETE FROM rejected_rows r
-        WHERE r.import_id IN ({earlier}) AND r.set_index IS NULL AND r.raw IN (
+        WHERE r.import_id IN ({earlier}) AND r.set_index IS NULL
+          AND split_part(r.raw, chr(10), 1) IN (
             SELECT rtrim(line, chr(13)) FROM (
                 SELECT unnest(string_split(content, chr(10))) AS line
                 FROM read_text('{path}'))
-            EXCEPT SELECT raw FROM rejected_rows WHERE import_id = $import AND raw IS NOT NULL)
+            EXCEPT SELECT split_part(raw, chr(10), 1) FROM rejected_rows
+                   WHERE import_id = $import AND raw IS NOT NULL)
         """,
         {"athlete": athlete_id, "import": import_id},
     )

@@ -205,8 +205,8 @@ def parse_spec(text: str, where: str) -> AppSpec:
     if not variants:
         raise SpecError(f"{where}: a spec needs at least one [[variant]]")
     units = data.get("header_units", {})
-    bad = {name: unit for name, unit in units.items()
-           if unit not in WEIGHT_UNITS and unit not in DISTANCE_UNITS}
+    bad = {name: unit for name, unit in units.items() if not isinstance(unit, str)
+           or (unit not in WEIGHT_UNITS and unit not in DISTANCE_UNITS)}
     if bad:
         raise SpecError(f"{where}: header_units {bad} are not weight or distance units")
     wide = None

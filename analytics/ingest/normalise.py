@@ -542,8 +542,7 @@ def staging_sql(plan: FormatPlan, csv_path: str, delimiter: str, reading: Readin
     )
     skips.append(
         f"WHEN lower(exercise_raw) = {header_text('exercise')} "
-        f"AND lower(ltrim(date_raw, chr(65279))) = {header_text('date')} "
-        f"THEN {sql_string(REPEATED_HEADER)}"
+        f"AND lower(date_raw) = {header_text('date')} THEN {sql_string(REPEATED_HEADER)}"
     )
     if "skipped" in columns:
         skips.append(f"WHEN lower(skipped_raw) IN ({yes_words}) "
@@ -555,6 +554,7 @@ def staging_sql(plan: FormatPlan, csv_path: str, delimiter: str, reading: Readin
         + "THEN 'set not done (no reps, time or distance logged)'"
     )
     weight_kg = "weight_value * weight_factor"
+    negative_is_help = plan.rules.negative_weight == "assistance" and "weight" in has
     keep = "".join(f", {name}" for name in carry)
     return f"""
     WITH src AS (
@@ -637,8 +637,8 @@ def staging_sql(plan: FormatPlan, csv_path: str, delimiter: str, reading: Readin
         performed_at, workout_name, workout_duration_s, workout_notes, exercise_raw, set_type,
         {optional('weight', f"CASE WHEN weight_value > 0 THEN {weight_kg} END", 'weight_kg',
                   'NULL::DOUBLE')},
-        {optional('weight', f"CASE WHEN weight_value < 0 THEN -({weight_kg}) END",
-                  'assistance_kg', 'NULL::DOUBLE')},
+        {f"CASE WHEN weight_value < 0 THEN -({weight_kg}) END" if negative_is_help
+         else "NULL::DOUBLE"} AS assistance_kg,
         reps_value,
         {optional('rpe', 'nullif(rpe_value, 0)', 'rpe', 'NULL::DOUBLE')},
         nullif(duration_value, 0) AS duration_s,
@@ -752,9 +752,27 @@ SET_COLUMNS = (
     "set_type", "weight_kg", "assistance_kg", "reps_value", "rpe", "duration_s", "distance_m",
     "notes", "bodyweight_kg",
 )
+#: The field a staged column is filled from, for columns most plans leave empty.
+_OPTIONAL_COLUMNS = {"workout_notes": "workout_notes", "bodyweight_kg": "bodyweight",
+                     "workout_duration_s": "workout_duration", "rpe": "rpe",
+                     "distance_m": "distance_m"}
 
 
-def numbered_sql(batch: int = 0, batches: int = 1) -> str:
+def carried_columns(plan: FormatPlan) -> tuple[str, ...]:
+    """The :data:`SET_COLUMNS` this plan can fill; the others are NULL for every set, so
+    they need not ride through the numbering window (a wide row costs there)."""
+    def fills(column: str) -> bool:
+        if column == "assistance_kg":
+            return plan.rules.negative_weight == "assistance"
+        if column == "workout_duration_s" and "end" in plan.columns:
+            return True
+        field = _OPTIONAL_COLUMNS.get(column)
+        return field is None or field in plan.columns or bool(plan.rules.units_in_cells)
+    return tuple(column for column in SET_COLUMNS if fills(column))
+
+
+def numbered_sql(batch: int = 0, batches: int = 1,
+                 columns: tuple[str, ...] = SET_COLUMNS) -> str:
     """Valid staged rows with their set number, in the columns of ``sets``' natural key.
 
     A set's number counts the sets of its exercise in its session in file order; rejected
@@ -767,15 +785,17 @@ def numbered_sql(batch: int = 0, batches: int = 1) -> str:
     ``batches`` > 1 numbers one share of the sessions (split by a hash of the numbering
     group, so a group is never split): the window then holds a share of the rows, which
     bounds an import's memory whatever the size of the file. The session id is built after
-    the window so the window does not have to carry it.
+    the window so the window does not have to carry it, nor the ``columns`` of
+    :data:`SET_COLUMNS` the plan leaves empty.
     """
     share = f"AND {batch_filter(batch, batches)}" if batches > 1 else ""
+    absent = "".join(f", NULL AS {column}" for column in SET_COLUMNS if column not in columns)
     return f"""
-    SELECT * EXCLUDE (valid), {SESSION_ID} AS session_id
+    SELECT * EXCLUDE (valid), {SESSION_ID} AS session_id{absent}
     FROM (
         SELECT *, row_number() OVER (PARTITION BY {GROUP} ORDER BY rn) AS set_index
         FROM (
-            SELECT rowid AS rn, {', '.join(SET_COLUMNS)},
+            SELECT rowid AS rn, {', '.join(columns)},
                    reject_reason IS NULL AS valid
             FROM staged WHERE skip_reason IS NULL {share}
         )
@@ -801,9 +821,10 @@ def rejected_keys_sql() -> str:
                    reject_reason IS NOT NULL AS rejected
             FROM staged
             WHERE skip_reason IS NULL AND performed_at IS NOT NULL AND exercise_raw IS NOT NULL
-              AND ({GROUP}) IN (SELECT ({GROUP}) FROM staged
-                                WHERE reject_reason IS NOT NULL AND skip_reason IS NULL
-                                  AND performed_at IS NOT NULL AND exercise_raw IS NOT NULL)
+              AND performed_at IN (SELECT performed_at FROM staged
+                                   WHERE reject_reason IS NOT NULL AND skip_reason IS NULL
+                                     AND performed_at IS NOT NULL
+                                     AND exercise_raw IS NOT NULL)
         )
     )
     WHERE rejected

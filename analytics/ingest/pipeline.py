@@ -32,6 +32,7 @@ from .normalise import (
     QUOTE_MACRO,
     Reading,
     batch_filter,
+    carried_columns,
     default_distance_unit,
     numbered_sql,
     read_csv_sql,
@@ -790,7 +791,7 @@ def _insert_sets(
                f.notes, ?, ?, f.workout_notes, {exercise_notes},
                coalesce(f.assistance_kg, CASE WHEN m.assisted THEN f.weight_kg END),
                f.bodyweight_kg
-        FROM ({numbered_sql(batch, batches)}) f
+        FROM ({numbered_sql(batch, batches, carried_columns(plan))}) f
         LEFT JOIN exercise_map m USING (exercise_raw)
         {note_join}
         {stored_check}

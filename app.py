@@ -21,32 +21,63 @@ import streamlit as st
 
 import ui
 from analytics import config, sharing
-from analytics.store import StoreError
+from analytics.errors import BacklineError
 
 
 @dataclass(frozen=True)
 class PageSpec:
+    """One page: its file, the title and caption the router draws above it, its URL path."""
+
     path: str
     title: str
     url_path: str
     icon: str
+    caption: str
 
 
 # What a shared (read-only) session may open; the owner sees these too.
 DASHBOARD_PAGES: tuple[PageSpec, ...] = (
-    PageSpec("pages/overview.py", "Overview", "overview", ":material/dashboard:"),
-    PageSpec("pages/strength.py", "Strength", "strength", ":material/fitness_center:"),
-    PageSpec("pages/volume.py", "Volume", "volume", ":material/stacked_bar_chart:"),
-    PageSpec("pages/consistency.py", "Consistency", "consistency", ":material/calendar_month:"),
-    PageSpec("pages/programme.py", "Programme", "programme", ":material/checklist:"),
+    PageSpec("pages/overview.py", "Overview", "overview", ":material/dashboard:",
+             "This athlete's training at a glance: how often, how strong, and where the "
+             "programme's milestones stand."),
+    PageSpec("pages/strength.py", "Strength", "strength", ":material/fitness_center:",
+             "Estimated one-rep max (e1RM) from working sets of 1-10 reps; the best set of "
+             "each session is one point. Stars mark e1RM records, dashed lines the robust "
+             "(Theil-Sen) trend."),
+    PageSpec("pages/volume.py", "Volume", "volume", ":material/stacked_bar_chart:",
+             "Working sets only (warm-ups never count). Hard sets per muscle: 1 per set for "
+             "each primary muscle of the exercise, 0.5 for each secondary."),
+    PageSpec("pages/consistency.py", "Consistency", "consistency", ":material/calendar_month:",
+             "A session counts when it has at least one working set. Weeks are "
+             "Monday-Sunday; the target is 2-3 sessions a week with 48 hours before the same "
+             "muscles are trained again."),
+    PageSpec("pages/programme.py", "Programme", "programme", ":material/checklist:",
+             "Each session is compared with the programme's prescription: which exercises "
+             "were done, working sets done against sets prescribed (extra sets of one lift "
+             "never make up for a skipped one) and reps inside the range."),
 )
 
 # Pages that change data or reveal other athletes: never in a shared session.
 OWNER_PAGES: tuple[PageSpec, ...] = (
-    PageSpec("pages/import_log.py", "Import", "import", ":material/upload_file:"),
-    PageSpec("pages/coach.py", "Coach view", "coach", ":material/groups:"),
-    PageSpec("pages/share.py", "Share", "share", ":material/share:"),
+    PageSpec("pages/import_log.py", "Import", "import", ":material/upload_file:",
+             "Upload the CSV export of Strong, Hevy or FitNotes, Backline's template, or any "
+             "CSV with one row per set. Importing the same file again adds only the new "
+             "sets."),
+    PageSpec("pages/coach.py", "Coach view", "coach", ":material/groups:",
+             "All athletes at a glance. This week is the calendar week (Monday to today); "
+             "milestones and e1RM changes are over each athlete's whole log, in your "
+             "sidebar's unit and formula."),
+    PageSpec("pages/share.py", "Share", "share", ":material/share:",
+             "A read-only link to one athlete's dashboard: Overview, Strength, Volume, "
+             "Consistency and Programme. No import, no deletion, no other athletes. Times "
+             "are UTC."),
 )
+
+DEFAULT_PAGE = "overview"
+"""The page a bare URL opens (its ``url_path`` reads ``""`` once it is the default)."""
+
+PAGES: dict[str, PageSpec] = {spec.url_path: spec for spec in DASHBOARD_PAGES + OWNER_PAGES}
+"""Every page by URL path: the one table the router reads titles and captions from."""
 
 
 def build_pages(who: ui.Viewer) -> list[st.Page]:
@@ -59,7 +90,7 @@ def build_pages(who: ui.Viewer) -> list[st.Page]:
     specs = DASHBOARD_PAGES if who.shared else DASHBOARD_PAGES + OWNER_PAGES
     return [
         st.Page(spec.path, title=spec.title, url_path=spec.url_path, icon=spec.icon,
-                default=spec.url_path == "overview")
+                default=spec.url_path == DEFAULT_PAGE)
         for spec in specs
     ]
 
@@ -110,12 +141,13 @@ def _owner_login() -> None:
 
 
 def main() -> None:
+    """One script run: store, viewer, page list and sidebar, then the chosen page."""
     st.set_page_config(page_title="Backline", page_icon=ui.favicon(),
                        layout="wide", initial_sidebar_state="auto")
     try:
         store = ui.get_store()
         ui.begin_run()
-    except StoreError as exc:
+    except BacklineError as exc:
         st.error(str(exc))
         st.stop()
     who = resolve_viewer()
@@ -124,8 +156,15 @@ def main() -> None:
     if who.shared:
         name = ui.escape_md(store.athlete_name(who.athlete_id))
         st.info(f"Shared by **{name}** — read-only", icon=":material/visibility:")
+    spec = PAGES[page.url_path or DEFAULT_PAGE]
+    st.title(spec.title)
+    st.caption(spec.caption)
     with ui.app_run():
-        page.run()
+        try:
+            page.run()
+        except BacklineError as exc:  # a problem the user can act on: its message, no trace
+            st.error(str(exc))
 
 
-main()
+if __name__ == "__main__":  # ``streamlit run app.py``; importing the module runs nothing
+    main()

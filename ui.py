@@ -30,11 +30,9 @@ from __future__ import annotations
 
 import contextlib
 import re
-import runpy
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
 from typing import Any, Literal
 
 import pandas as pd
@@ -44,7 +42,7 @@ from PIL import Image, ImageDraw
 
 from analytics import config
 from analytics.csv_safety import safe_csv_bytes
-from analytics.filters import FORMULAS, Filters
+from analytics.filters import FORMULAS, Filters, formula_label, set_count
 from analytics.sample import ensure_not_empty
 from analytics.store import Store
 
@@ -64,14 +62,6 @@ FORMULA_KEY = "formula"
 SAMPLE_DELETED_SETTING = "sample_deleted"
 """Store setting written when the user deletes the sample athlete: never reload it."""
 
-FORMULA_LABELS: dict[str, str] = {
-    "epley": "Epley",
-    "brzycki": "Brzycki",
-    "lombardi": "Lombardi",
-    "mayhew": "Mayhew",
-    "oconner": "O'Conner",
-    "wathan": "Wathan",
-}
 PERIODS: dict[str, int | None] = {
     "All time": None,
     "Last 12 weeks": 84,
@@ -114,9 +104,6 @@ def cursor():  # type: ignore[no-untyped-def]  # duckdb.DuckDBPyConnection
 
 
 # -- running a page inside app.py --------------------------------------------------------------
-APP_PATH = Path(__file__).resolve().parent / "app.py"
-
-
 @contextlib.contextmanager
 def app_run() -> Iterator[None]:
     """Mark the script run as going through ``app.py`` (used by app.py around page.run())."""
@@ -128,16 +115,19 @@ def app_run() -> Iterator[None]:
 
 
 def ensure_app() -> None:
-    """First line of every page: make sure the page runs inside ``app.py``.
+    """First line of every page: make sure the page runs inside ``app.py``'s router.
 
-    Because the pages live in a ``pages/`` folder, Streamlit may execute a page file on its
-    own (its legacy multipage mode, used by AppTest and by the first request a fresh
-    server gets for a page URL) — without the router, the sidebar filters or share mode.
-    Then this runs ``app.py`` instead, which runs the same page properly, and stops.
+    Because the pages live in a ``pages/`` folder, a fresh server runs a page file on its
+    own for the first request of a page URL (Streamlit's folder-based multipage mode, which
+    lasts until some session has called ``st.navigation``) — without the viewer check, the
+    sidebar filters or share mode. Then this runs the router instead, which draws the same
+    page properly, and stops the bare run.
     """
     if st.session_state.get(IN_APP_KEY):
         return
-    runpy.run_path(str(APP_PATH), run_name="__backline_app__")
+    import app  # the router (importing it runs nothing)
+
+    app.main()
     st.stop()
 
 
@@ -189,20 +179,14 @@ def _athletes(db: str, data_version: int) -> pd.DataFrame:
 
 
 def athlete_unit(store: Store, athlete_id: int) -> str:
-    """The unit an athlete logs in: the one remembered for them, else their latest import's."""
+    """The unit an athlete's numbers open in (:meth:`Store.display_unit`), cached."""
     return _athlete_unit(str(store.path), store.data_version, athlete_id)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
 def _athlete_unit(db: str, data_version: int, athlete_id: int) -> str:
     del db, data_version  # cache-key only
-    found = get_store().query_one(
-        "SELECT coalesce(a.unit, (SELECT i.unit FROM imports i WHERE i.athlete_id = a.athlete_id"
-        " AND i.unit IN ('kg', 'lb') ORDER BY i.imported_at DESC, i.import_id DESC LIMIT 1))"
-        " FROM athletes a WHERE a.athlete_id = ?",
-        [athlete_id],
-    )
-    return found if found in ("kg", "lb") else "kg"
+    return get_store().display_unit(athlete_id)
 
 
 def _default_athlete(frame: pd.DataFrame) -> int:
@@ -278,7 +262,7 @@ def render_sidebar(store: Store) -> Filters | None:
     else:
         formula = sidebar.selectbox(
             "e1RM formula", list(FORMULAS), key=FORMULA_KEY,
-            format_func=lambda f: FORMULA_LABELS.get(f, f),
+            format_func=formula_label,
             help="How a set of several reps is turned into an estimated one-rep max. "
             "Epley is the default; the trend shape rarely depends on the choice.",
         )
@@ -298,8 +282,11 @@ def current_filters() -> Filters | None:
     return st.session_state.get(FILTERS_KEY)
 
 
-def require_filters() -> Filters:
-    """The current Filters, or stop the page with an explanation when there are none."""
+def require_filters(*, sets: bool = False) -> Filters:
+    """A dashboard page's opening: the router's check (:func:`ensure_app`), then the
+    sidebar's Filters — or the page stops with an explanation when there is no athlete, or
+    (``sets``) when the athlete logged nothing in the period."""
+    ensure_app()
     flt = current_filters()
     if flt is None:
         st.info(
@@ -307,20 +294,27 @@ def require_filters() -> Filters:
             "FitNotes export (or a CSV in Backline's template)."
         )
         st.stop()
+    if sets and not has_sets(flt):  # type: ignore[arg-type]
+        st.info("Nothing is logged in this period. Pick a longer period in the sidebar, or "
+                "import a log on the Import page.")
+        st.stop()
     return flt  # type: ignore[return-value]
+
+
+def require_athletes(store: Store, empty: str) -> pd.DataFrame:
+    """An owner page's opening: the router's check, then every athlete — or ``empty`` and
+    a stop when the store has none."""
+    ensure_app()
+    frame = athletes(store)
+    if frame.empty:
+        st.info(empty)
+        st.stop()
+    return frame
 
 
 def has_sets(flt: Filters) -> bool:
     """Whether the athlete has any logged set in the filtered period."""
-    return bool(cached(_count_sets, flt))
-
-
-def _count_sets(con, flt: Filters) -> int:  # type: ignore[no-untyped-def]
-    p = flt.params
-    return int(con.execute(
-        "SELECT count(*) FROM sets WHERE athlete_id = $athlete "
-        "AND performed_at >= $start AND performed_at < $end", p,
-    ).fetchone()[0])
+    return bool(cached(set_count, flt))
 
 
 # -- caching -------------------------------------------------------------------------------
@@ -427,11 +421,6 @@ def favicon() -> Image.Image:
         draw.rounded_rectangle((left, size - 10 - height, left + 9, size - 10), radius=2,
                                fill="white")
     return icon
-
-
-def page_header(title: str, caption: str) -> None:
-    st.title(title)
-    st.caption(caption)
 
 
 def today() -> date:

@@ -26,7 +26,8 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .catalog import MUSCLES, POSTERIOR_CHAIN
+from .catalog import MUSCLE_LABELS, MUSCLES, POSTERIOR_CHAIN
+from .filters import formula_label
 
 ACCENT = "#b4532a"
 GOOD = "#2e7d4f"
@@ -40,18 +41,11 @@ PALETTE = (
     "#3a9c9c", "#7a6a3a", "#4b5bbf",
 )  # fmt: skip
 
-MUSCLE_LABELS: dict[str, str] = {
-    "erector_spinae": "Erector spinae",
-    "lats": "Lats",
-    "rhomboids_mid_traps": "Rhomboids / mid-traps",
-    "posterior_delts": "Posterior delts",
-    "glutes": "Glutes",
-    "hamstrings": "Hamstrings",
-    "calves": "Calves",
-    "quads": "Quads",
-    "core": "Core",
-}
-MUSCLE_COLOURS: dict[str, str] = dict(zip(MUSCLES, PALETTE, strict=False))
+MUSCLE_COLOURS: dict[str, str] = dict(zip(MUSCLES, (
+    *PALETTE, "#9c6644", "#6a994e", "#bc4749", "#386641", "#577590", "#f3722c", "#90be6d",
+    "#43aa8b",
+), strict=True))
+"""One colour per muscle (the catalog names 18), so a stacked chart never repeats one."""
 
 STATUS_COLOURS: dict[str, str] = {
     "achieved": GOOD,
@@ -74,6 +68,7 @@ def label(text: object) -> str:
 
 
 def muscle_label(muscle: str) -> str:
+    """The human label of a muscle id (:data:`analytics.catalog.MUSCLE_LABELS`)."""
     return MUSCLE_LABELS.get(muscle, muscle.replace("_", " ").capitalize())
 
 
@@ -205,10 +200,6 @@ def e1rm_trend(bests: pd.DataFrame, prs: pd.DataFrame | None = None, *,
                    y_title=f"e1RM ({unit})")
 
 
-def formula_label(formula: str) -> str:
-    return {"oconner": "O'Conner"}.get(formula, formula.capitalize())
-
-
 def e1rm_change(trends: pd.DataFrame) -> go.Figure | None:
     """Horizontal bars: trend in %/week per lift (8-week when available, else whole period).
 
@@ -319,6 +310,42 @@ def muscle_balance(hard_sets: pd.DataFrame, *, low: float = 6.0, high: float = 2
     fig.add_vrect(x0=low, x1=high, fillcolor=BAND, line_width=0, layer="below")
     _layout(fig, title="Posterior-chain balance (average hard sets per week)",
             x_title=f"hard sets / week (band: {low:g}-{high:g})", height=330, legend=False)
+    return fig
+
+
+def back_front_balance(weekly: pd.DataFrame) -> go.Figure | None:
+    """Bars: hard sets per week, back side (posterior chain) against front side (chest,
+    front delts, quads, hip flexors); line: the back:front ratio, with 1.0 marked.
+
+    ``weekly``: :func:`analytics.balance.weekly_balance`.
+    """
+    if _empty(weekly, "week_start", "posterior", "anterior", "back_front"):
+        return None
+    if float(weekly["posterior"].sum() + weekly["anterior"].sum()) <= 0:
+        return None
+    when = _dates(weekly["week_start"])
+    fig = go.Figure()
+    for column, name, colour in (("posterior", "Back side", GOOD),
+                                 ("anterior", "Front side", ACCENT)):
+        fig.add_trace(go.Bar(
+            x=when, y=weekly[column].round(1), name=name, marker={"color": colour},
+            hovertemplate=f"{name}<br>week of %{{x|%d %b}}: %{{y:.1f}} hard sets<extra></extra>",
+        ))
+    fig.add_trace(go.Scatter(
+        x=when, y=weekly["back_front"].round(2), name="Back : front", yaxis="y2",
+        mode="lines+markers", line={"color": "#2d6a8f", "width": 2}, connectgaps=False,
+        hovertemplate="back side %{y:.2f}x front side<extra></extra>",
+    ))
+    _layout(fig, title="Back side vs front side (hard sets per week)",
+            y_title="hard sets / week", height=380)
+    top = weekly["back_front"].max()
+    fig.update_layout(barmode="group", yaxis2={
+        "title": {"text": "back : front"}, "overlaying": "y", "side": "right",
+        "showgrid": False, "rangemode": "tozero",
+        "range": [0, max(2.0, float(top) * 1.1 if pd.notna(top) else 2.0)]})
+    fig.add_shape(type="line", xref="paper", x0=0, x1=1, yref="y2", y0=1.0, y1=1.0,
+                  line={"color": MUTED, "width": 1, "dash": "dot"})
+    fig.update_xaxes(tickformat="%d %b")
     return fig
 
 

@@ -8,7 +8,7 @@ line on stderr with exit code 2, never as a traceback.
 from __future__ import annotations
 
 import argparse
-import json
+import importlib.util
 import os
 import subprocess
 import sys
@@ -16,17 +16,19 @@ import time
 from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import pandas as pd
 
-from . import config
+from . import config, serialise
+from .errors import BacklineError
 from .filters import FORMULAS, Filters
 from .ingest import FORMATS, IngestError, import_file
 from .sample import SAMPLE_ATHLETE, load_sample
 from .store import Store, StoreError
 
-APP_PATH = Path(__file__).resolve().parents[1] / "app.py"
+DASHBOARD = "backline_dashboard.app"
+"""The dashboard's entry script, installed with the package (see pyproject.toml)."""
 
 
 def _store(args: argparse.Namespace) -> Store:
@@ -34,12 +36,7 @@ def _store(args: argparse.Namespace) -> Store:
 
 
 def _print_json(value: Any) -> None:
-    print(json.dumps(value, indent=2, default=str, allow_nan=False))
-
-
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as dicts with missing values as None, so ``--json`` output is strict JSON."""
-    return frame.astype(object).where(frame.notna(), None).to_dict(orient="records")
+    print(serialise.dumps(value))
 
 
 def _progress_printer(quiet: bool) -> Callable[[str, float], None]:
@@ -127,17 +124,13 @@ def cmd_import(args: argparse.Namespace) -> int:
 
 def cmd_rejects(args: argparse.Namespace) -> int:
     with _store(args) as store:
-        where, params = ("WHERE r.import_id = ?", [args.import_id]) if args.import_id else ("", [])
-        frame = store.query_df(
-            f"""
-            SELECT r.import_id, i.file_name, r.line, r.column_name, r.reason, r.raw
-            FROM rejected_rows r JOIN imports i USING (import_id) {where}
-            ORDER BY r.import_id, r.line
-            """,
-            params,
-        )
+        if args.import_id is not None and not store.has_import(args.import_id):
+            raise StoreError(
+                f"No import {args.import_id} in {store.path} (list them: backline imports)."
+            )
+        frame = store.rejected_rows([args.import_id] if args.import_id is not None else None)
     if args.json:
-        _print_json(_records(frame))
+        _print_json(frame)
     elif frame.empty:
         print("No rejected rows.")
     else:
@@ -150,7 +143,7 @@ def cmd_rejects(args: argparse.Namespace) -> int:
 def _show_table(args: argparse.Namespace, frame: pd.DataFrame, empty: str) -> int:
     """Print a listing as JSON records or as a text table (``empty`` when it has no rows)."""
     if args.json:
-        _print_json(_records(frame))
+        _print_json(frame)
     else:
         print(frame.to_string(index=False) if not frame.empty else empty)
     return 0
@@ -158,13 +151,7 @@ def _show_table(args: argparse.Namespace, frame: pd.DataFrame, empty: str) -> in
 
 def cmd_imports(args: argparse.Namespace) -> int:
     with _store(args) as store:
-        frame = store.query_df(
-            """
-            SELECT i.import_id, a.name AS athlete, i.file_name, i.format, i.unit, i.rows_read,
-                   i.imported, i.duplicates, i.skipped, i.rejected, i.imported_at
-            FROM imports i JOIN athletes a USING (athlete_id) ORDER BY i.import_id
-            """
-        )
+        frame = store.imports()
     return _show_table(args, frame, "No imports yet.")
 
 
@@ -197,15 +184,8 @@ def _report_filters(store: Store, args: argparse.Namespace) -> tuple[str, Filter
     athlete_id = store.athlete_id(athlete)
     return athlete, Filters(
         athlete_id=athlete_id, start=args.from_date, end=args.to_date,
-        unit=args.unit or _athlete_unit(store, athlete_id), formula=args.formula,
+        unit=args.unit or store.display_unit(athlete_id), formula=args.formula,
     )
-
-
-def _athlete_unit(store: Store, athlete_id: int) -> str:
-    """The athlete's own unit (learned at import), else kg: a report without --unit."""
-    frame = store.athletes()
-    units = frame.loc[frame["athlete_id"] == athlete_id, "unit"].dropna()
-    return str(units.iloc[0]) if len(units) else "kg"
 
 
 def _on_athlete(
@@ -226,7 +206,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     _athlete, report = _on_athlete(args, build_report)
     if args.json:
-        _print_json(report)
+        _print_json(report.as_json())
     else:
         print(render_text(report))
     return 0
@@ -242,16 +222,33 @@ def _only_athlete(store: Store) -> str:
     raise StoreError(f"Several athletes in the store ({', '.join(names)}); pass --athlete NAME.")
 
 
+def dashboard_script() -> Path:
+    """Where the installed dashboard entry script (``app.py``) is.
+
+    Looked up as a module of the installed package, never relative to this file, so it is
+    found in a wheel install as well as in a source checkout; nothing is imported or run.
+    """
+    spec = importlib.util.find_spec(DASHBOARD)
+    if spec is None or not spec.origin:
+        raise BacklineError(
+            f"The dashboard ({DASHBOARD}) is not installed with this copy of Backline; "
+            "reinstall it (pip install backline)."
+        )
+    return Path(spec.origin)
+
+
 def cmd_serve(args: argparse.Namespace) -> int:
     env = dict(os.environ)
-    if args.db:
-        env["BACKLINE_DB"] = str(Path(args.db).expanduser().resolve())
+    # Streamlit runs in the dashboard's folder (where its .streamlit/config.toml is), so
+    # a relative store path is made absolute against the caller's folder first.
+    env["BACKLINE_DB"] = str(config.db_path(args.db).resolve())
+    app = dashboard_script()
     command = [
-        sys.executable, "-m", "streamlit", "run", str(APP_PATH),
+        sys.executable, "-m", "streamlit", "run", str(app),
         "--server.port", str(args.port), "--server.address", args.address,
         "--server.headless", "true",
     ]
-    return subprocess.call(command, env=env, cwd=APP_PATH.parent)
+    return subprocess.call(command, env=env, cwd=app.parent)
 
 
 def cmd_share_create(args: argparse.Namespace) -> int:
@@ -282,7 +279,7 @@ def cmd_share_list(args: argparse.Namespace) -> int:
         athlete_id = store.athlete_id(args.athlete) if args.athlete else None
         frame = list_links(store, athlete_id).drop(columns=["token_hash", "athlete_id"])
     if args.json:
-        _print_json(_records(frame))
+        _print_json(frame)
     elif frame.empty:
         print("No share links.")
     else:
@@ -309,8 +306,14 @@ def cmd_export_report(args: argparse.Namespace) -> int:
 
     athlete, document = _on_athlete(args, build_html_report)
     out = Path(args.out).expanduser()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(document, encoding="utf-8")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(document, encoding="utf-8")
+    except OSError as exc:
+        raise BacklineError(
+            f"Cannot write the report to {out}: {exc.strerror or exc}. Give a file path "
+            "you can write to, e.g. --out report.html."
+        ) from exc
     if args.json:
         _print_json({"athlete": athlete, "out": str(out), "bytes": out.stat().st_size})
     else:
@@ -326,15 +329,29 @@ def _iso_date(value: str) -> date:
         raise argparse.ArgumentTypeError(f"{value!r} is not a date like 2025-03-31") from exc
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, with a usage problem said in one ``backline:`` line (exit 2), as every
+    other problem a user can fix is."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"backline: {message} (see {self.prog} --help)\n")
+
+
+def _port(value: str) -> int:
+    if not value.isdigit() or not 1 <= int(value) <= 65535:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port number (1-65535)")
+    return int(value)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="backline", description="Posterior-chain training analytics from workout exports."
     )
-    common = argparse.ArgumentParser(add_help=False)
+    common = _Parser(add_help=False)
     common.add_argument("--db", help="DuckDB file (default: $BACKLINE_DB or "
                         f"{config.DEFAULT_DB})")
     common.add_argument("--json", action="store_true", help="print JSON")
-    sub = parser.add_subparsers(dest="command", required=True)
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
     p = sub.add_parser("import", parents=[common], help="import CSV exports")
     p.add_argument("files", nargs="+", help="CSV files exported from Strong, Hevy, FitNotes...")
@@ -372,13 +389,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("load-sample", parents=[common], help="load the sample athlete")
     p.set_defaults(func=cmd_load_sample)
 
-    reporting = argparse.ArgumentParser(add_help=False)
+    reporting = _Parser(add_help=False)
     reporting.add_argument("--athlete", help="athlete name (default: the only athlete)")
     reporting.add_argument("--from", dest="from_date", type=_iso_date,
                            help="first day, YYYY-MM-DD")
     reporting.add_argument("--to", dest="to_date", type=_iso_date, help="last day, YYYY-MM-DD")
     reporting.add_argument("--unit", choices=["kg", "lb"],
-                           help="display unit (default: the athlete's)")
+                           help="display unit (default: the athlete's own unit)")
     reporting.add_argument("--formula", default="epley", choices=list(FORMULAS),
                            help="e1RM formula")
 
@@ -392,7 +409,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_export_report)
 
     share = sub.add_parser("share", help="read-only links for a coach")
-    share_sub = share.add_subparsers(dest="share_command", required=True)
+    share_sub = share.add_subparsers(dest="share_command", required=True,
+                                     metavar="create|list|revoke")
     p = share_sub.add_parser("create", parents=[common], help="create a link (shown once)")
     p.add_argument("--athlete", help="athlete name (default: the only athlete)")
     p.add_argument("--label", help="who the link is for, e.g. 'Coach Sam'")
@@ -409,7 +427,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_share_revoke)
 
     p = sub.add_parser("serve", parents=[common], help="start the dashboard")
-    p.add_argument("--port", type=int, default=8501)
+    p.add_argument("--port", type=_port, default=8501)
     p.add_argument("--address", default="localhost",
                    help="bind address (0.0.0.0 to reach it from other machines)")
     p.set_defaults(func=cmd_serve)
@@ -421,7 +439,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.func(args))
-    except (IngestError, StoreError) as exc:
+    except BacklineError as exc:
         print(f"backline: {exc}", file=sys.stderr)
         return 2
     except BrokenPipeError:

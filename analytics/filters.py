@@ -29,11 +29,28 @@ from typing import TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar
 
 import pandas as pd
 
+from .errors import FilterError
+
 if TYPE_CHECKING:
     import duckdb
 
-FORMULAS: tuple[str, ...] = ("epley", "brzycki", "lombardi", "mayhew", "oconner", "wathan")
-"""The e1RM formulas a user may pick (see :mod:`analytics.strength`)."""
+FORMULA_LABELS: dict[str, str] = {
+    "epley": "Epley",
+    "brzycki": "Brzycki",
+    "lombardi": "Lombardi",
+    "mayhew": "Mayhew",
+    "oconner": "O'Conner",
+    "wathan": "Wathan",
+}
+"""The e1RM formulas a user may pick (see :mod:`analytics.strength`), with the name every
+page, chart and report shows for each."""
+
+FORMULAS: tuple[str, ...] = tuple(FORMULA_LABELS)
+
+
+def formula_label(formula: str) -> str:
+    """How a formula is named to people (``oconner`` -> "O'Conner")."""
+    return FORMULA_LABELS.get(formula, formula)
 
 Unit = Literal["kg", "lb"]
 
@@ -56,13 +73,21 @@ class Filters:
 
     def __post_init__(self) -> None:
         if self.unit not in ("kg", "lb"):
-            raise ValueError(f"unit must be 'kg' or 'lb', not {self.unit!r}")
+            raise FilterError(f"The unit must be 'kg' or 'lb', not {self.unit!r}.")
         if self.formula not in FORMULAS:
-            raise ValueError(f"formula must be one of {', '.join(FORMULAS)}, not {self.formula!r}")
+            raise FilterError(
+                f"The e1RM formula must be one of {', '.join(FORMULAS)}, not {self.formula!r}."
+            )
         if not 0 < self.target_min <= self.target_max:
-            raise ValueError("the weekly target needs 0 < target_min <= target_max")
+            raise FilterError(
+                "The weekly target needs at least 1 session and a maximum no lower than its "
+                f"minimum (got {self.target_min}-{self.target_max})."
+            )
         if self.start and self.end and self.start > self.end:
-            raise ValueError(f"the range starts ({self.start}) after it ends ({self.end})")
+            raise FilterError(
+                f"The period starts on {self.start}, after it ends on {self.end}: the first "
+                "day must not be after the last."
+            )
 
     @property
     def params(self) -> dict[str, object]:
@@ -205,3 +230,11 @@ Bind :func:`week_params`."""
 def week_params(bounds: tuple[date, date]) -> dict[str, date]:
     """Parameters for :data:`WEEKS_CTE`: the Mondays of the period's first and last day."""
     return {"first_week": week_start(bounds[0]), "last_week": week_start(bounds[1])}
+
+
+def set_count(con: duckdb.DuckDBPyConnection, flt: Filters) -> int:
+    """How many sets the athlete logged in the period (warm-ups and sets not done too)."""
+    return int(con.execute(
+        "SELECT count(*) FROM sets WHERE athlete_id = $athlete "
+        "AND performed_at >= $start AND performed_at < $end", flt.params,
+    ).fetchone()[0])

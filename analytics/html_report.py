@@ -2,11 +2,11 @@
 
 The file opens anywhere, offline: plotly.js is embedded inline once in ``<head>``, every
 chart is a ``<div>`` plus a short script, and there are no links to other files, fonts or
-CDNs. The numbers come from :func:`analytics.report.build_report` and the charts from the
-same builders the dashboard uses (:mod:`analytics.charts`), so the report and the pages
-agree. Every piece of user text (athlete, exercise and programme names, suggestions) is
-escaped with :func:`html.escape`; chart data is serialised by plotly, which escapes ``</``
-inside its scripts.
+CDNs. The numbers come from one :class:`analytics.report.Report` (nothing is computed again
+here) and the charts from the same builders the dashboard uses (:mod:`analytics.charts`),
+so the report and the pages agree. Every piece of user text (athlete, exercise and
+programme names, suggestions) is escaped with :func:`html.escape`; chart data is
+serialised by plotly, which escapes ``</`` inside its scripts.
 
 Used by the Overview page's "Download report" button and ``backline export-report``.
 """
@@ -23,9 +23,9 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.offline import get_plotlyjs
 
-from . import charts, frequency, milestones, strength, volume
-from .filters import Filters, materialised, period
-from .report import build_report
+from . import charts
+from .filters import Filters, formula_label
+from .report import Report, build_report
 
 if TYPE_CHECKING:
     import duckdb
@@ -111,33 +111,16 @@ def _card(key: str, value: str, detail: str = "") -> str:
             f'<div class="v">{esc(value)}</div>{extra}</div>')
 
 
-def _overview(report: dict[str, Any]) -> str:
-    info = report["period"]
-    weeks = report["weekly"]
-    if not weeks:
-        return '<p class="empty">No training logged in this period.</p>'
-    met = sum(1 for week in weeks if week["met"])
-    freq = report["frequency"]
-    target = f"{info['target_min']}-{info['target_max']}"
-    lifts = report["exercises"].values()
-    moving = [lift["trend_pct_per_week"] for lift in lifts
-              if lift["trend_pct_per_week"] is not None]
-    median = float(pd.Series(moving).median()) if moving else None
-    cards = [
-        _card("Sessions", str(report["sessions"]),
-              f"{report['sessions'] / len(weeks):.1f} per week over {len(weeks)} weeks"),
-        _card("Weeks on target", f"{met} of {len(weeks)}", f"target {target} sessions"),
-        _card("Weekly streak", f"{freq['current_streak_weeks']} wk",
-              f"best {freq['best_streak_weeks']} wk"),
-        _card("e1RM trend (median lift)", _num(median, 1, " %/wk", signed=True),
-              "last 8 weeks"),
-    ]
+def _overview(report: Report) -> str:
+    """The headline figures (:meth:`Report.headline`), the advice and the programme."""
+    cards = [_card(item.label, item.value, item.detail) for item in report.headline()]
     out = [f'<div class="cards">{"".join(cards)}</div>']
-    if report["suggestions"]:
-        items = "".join(f"<li>{esc(item['message'])}</li>" for item in report["suggestions"])
+    data = report.as_json()
+    if data["suggestions"]:
+        items = "".join(f"<li>{esc(item['message'])}</li>" for item in data["suggestions"])
         out.append(f"<h3>Next session</h3><ul>{items}</ul>")
-    if report["programme"]:
-        programme = report["programme"]
+    if data["programme"]:
+        programme = data["programme"]
         out.append(
             f"<p>Programme: <b>{esc(programme['name'])}</b> — "
             f"{esc(_num(programme['adherence_pct'], 0, ' %'))} of prescribed sets done over "
@@ -146,9 +129,9 @@ def _overview(report: dict[str, Any]) -> str:
     return "".join(out)
 
 
-def _lift_rows(report: dict[str, Any], unit: str) -> list[list[str]]:
+def _lift_rows(exercises: dict[str, dict[str, Any]], unit: str) -> list[list[str]]:
     rows = []
-    for lift in sorted(report["exercises"].values(), key=lambda x: -x["sessions"]):
+    for lift in sorted(exercises.values(), key=lambda x: -x["sessions"]):
         low, high = lift["trend_ci"]
         trend = ("–" if lift["trend_pct_per_week"] is None else
                  f"{lift['trend_pct_per_week']:+.1f} ({_num(low, 1, signed=True)} to "
@@ -178,76 +161,56 @@ def _milestone_rows(windows: pd.DataFrame) -> list[list[str]]:
 def build_html_report(con: duckdb.DuckDBPyConnection, filters: Filters,
                       generated_at: datetime | None = None) -> str:
     """The athlete's report for ``filters`` as one self-contained HTML document."""
-    when = (generated_at or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
-    if not _has_sets(con, filters):
-        return _document(_athlete_name(con, filters), filters, filters.start, filters.end,
-                         when, [("overview", "Overview",
-                                 '<p class="empty">No training logged in this period.</p>')])
-    with materialised(con, filters):  # one pass over the sets for every query below
-        report = build_report(con, filters)
-        bests = strength.session_bests(con, filters)
-        trends = strength.trends(con, filters)
-        prs = strength.personal_records(con, filters)
-        weeks = volume.volume_by_week(con, filters)
-        hard = volume.hard_sets_by_muscle(con, filters)
-        sessions = frequency.sessions_per_week(con, filters)
-        windows = milestones.milestones(con, filters)
-        bounds = period(con, filters)
-    unit = filters.unit
-    name = report["athlete"]["name"]
-    info = report["period"]
-    lifts = trends.sort_values(["sessions", "best_e1rm"], ascending=False)["exercise_id"]
-    now_week = None
-    start = windows["programme_start"].iloc[0] if len(windows) else None
-    if start is not None and not pd.isna(start) and bounds is not None:
-        now_week = (bounds[1] - pd.Timestamp(start).date()).days / 7
+    return render_html(build_report(con, filters), generated_at)
 
+
+def render_html(report: Report, generated_at: datetime | None = None) -> str:
+    """``report`` as one self-contained HTML document (nothing is computed again here)."""
+    when = (generated_at or datetime.now(UTC)).strftime("%Y-%m-%d %H:%M UTC")
+    filters = report.filters
+    name = report.athlete["name"]
+    data = report.as_json()
+    info = data["period"]
+    if not report.has_training:
+        return _document(name, filters, info["start"], info["end"], when, [
+            ("overview", "Overview", '<p class="empty">No training logged in this period.</p>')
+        ])
+    unit = filters.unit
+    trends = report.trends
+    lifts = trends.sort_values(["sessions", "best_e1rm"], ascending=False)["exercise_id"]
     sections = [
         ("overview", "Overview", _overview(report) + _chart(
-            charts.sessions_per_week(sessions, target_min=filters.target_min,
+            charts.sessions_per_week(report.weeks, target_min=filters.target_min,
                                      target_max=filters.target_max),
             "chart-sessions", "No sessions in this period.")),
         ("strength", "Strength", _chart(
-            charts.e1rm_trend(bests, prs, exercises=list(lifts[:TREND_LIFTS]),
+            charts.e1rm_trend(report.bests, report.prs, exercises=list(lifts[:TREND_LIFTS]),
                               formula=filters.formula),
             "chart-e1rm", "No set in this period gives an e1RM yet.")
          + _chart(charts.e1rm_change(trends), "chart-e1rm-change",
                   "A trend needs at least 3 sessions of a lift.")
          + (_table(["Lift", "Sessions", "Best e1RM", "Trend %/week (95 % CI)", "PRs",
-                    "Last PR", ""], _lift_rows(report, unit), numeric=(1, 2, 4))
-            if report["exercises"] else "")),
-        ("volume", "Volume", _chart(charts.weekly_tonnage(weeks), "chart-tonnage",
+                    "Last PR", ""], _lift_rows(data["exercises"], unit), numeric=(1, 2, 4))
+            if data["exercises"] else "")),
+        ("volume", "Volume", _chart(charts.weekly_tonnage(report.volume), "chart-tonnage",
                                     "No loaded working sets in this period.")
-         + _chart(charts.hard_sets_stacked(hard), "chart-hard-sets",
+         + _chart(charts.hard_sets_stacked(report.hard_sets), "chart-hard-sets",
+                  "No hard sets on catalogued exercises in this period.")
+         + f"<h3>Back side vs front side</h3><p>{esc(data['balance']['reading'])}</p>"
+         + _chart(charts.back_front_balance(report.balance["weekly"]), "chart-back-front",
                   "No hard sets on catalogued exercises in this period.")),
         ("milestones", "Milestones", _chart(
-            charts.milestone_timeline(windows, now_week=now_week), "chart-milestones",
-            "No programme start yet.")
+            charts.milestone_timeline(report.milestones, now_week=report.now_week),
+            "chart-milestones", "No programme start yet.")
          + _table(["Window", "Promise", "Status", "Weeks on target", "Adherence"],
-                  _milestone_rows(windows), numeric=(4,))),
+                  _milestone_rows(report.milestones), numeric=(4,))),
     ]
     return _document(name, filters, info["start"], info["end"], when, sections)
 
 
-def _has_sets(con: duckdb.DuckDBPyConnection, filters: Filters) -> bool:
-    ((count,),) = con.execute(
-        "SELECT count(*) FROM sets WHERE athlete_id = $athlete AND performed_at >= $start "
-        "AND performed_at < $end", filters.params,
-    ).fetchall()
-    return bool(count)
-
-
-def _athlete_name(con: duckdb.DuckDBPyConnection, filters: Filters) -> str:
-    rows = con.execute("SELECT name FROM athletes WHERE athlete_id = ?",
-                       [filters.athlete_id]).fetchall()
-    if not rows:
-        raise ValueError(f"No athlete with id {filters.athlete_id}.")
-    return str(rows[0][0])
-
-
 def _document(name: str, filters: Filters, start: object, end: object, when: str,
               sections: list[tuple[str, str, str]]) -> str:
-    formula = charts.formula_label(filters.formula)
+    formula = formula_label(filters.formula)
     nav = " · ".join(f'<a href="#{key}">{esc(title)}</a>' for key, title, _ in sections)
     body = "".join(
         f'<section id="{key}"><h2>{esc(title)}</h2>{content}</section>'

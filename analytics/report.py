@@ -1,29 +1,38 @@
-"""The whole picture for one athlete as one JSON-ready dict, and as text for the terminal.
+"""The whole picture for one athlete and period, computed once: one model, several renderings.
 
-The CLI prints it, scripts read its JSON, and the benchmark times it: it calls the same
-analytics functions the dashboard pages call, so the numbers agree everywhere. Loads are in
-the display unit (``unit``); the keys ending in ``_kg`` are always kilograms, for scripts
-that want one unit whatever the athlete's setting.
+:func:`build_report` runs every metric the report shows exactly once (inside one batch over
+the athlete's sets) and returns a :class:`Report`. The CLI's text (:func:`render_text`),
+``backline report --json`` (:meth:`Report.as_json`), the HTML report
+(:mod:`analytics.html_report`) and the dashboard's Overview page all render that one
+object, so they cannot disagree: the headline figures (:meth:`Report.headline`) are
+defined here once and every rendering shows the same ones.
+
+Loads are in the display unit (``filters.unit``); the JSON keys ending in ``_kg`` are
+always kilograms, for scripts that want one unit whatever the athlete's setting.
 """
 
 from __future__ import annotations
 
-import math
+import copy
+import functools
 from collections.abc import Callable
-from datetime import date, datetime, time
+from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
-import numpy as np
 import pandas as pd
 
 from . import units
-from .advice import next_steps
+from .advice import advise
+from .balance import balance_summary
 from .catalog import MUSCLES, unmapped
-from .filters import Filters, materialised, period
-from .frequency import short_rests, streaks
+from .filters import Filters, formula_label, materialised, period
+from .frequency import Streaks, sessions_per_week, short_rests, streaks
 from .milestones import milestones
-from .programs import athlete_programme, session_adherence
-from .strength import personal_records, trends
+from .programs import Programme, athlete_programme, overload_suggestions, session_adherence
+from .serialise import plain, records
+from .store import athlete_profile
+from .strength import personal_records, session_bests, trends
 from .volume import hard_sets_by_muscle, volume_by_week
 
 if TYPE_CHECKING:
@@ -32,160 +41,236 @@ if TYPE_CHECKING:
 PRS_PER_EXERCISE = 10
 """The report lists each lift's most recent PRs; the count of all of them is kept too."""
 
-
-def _plain(value: Any) -> Any:
-    """A JSON-safe Python value: dates as ISO text, NaN/NA as None, numpy scalars unwrapped."""
-    if isinstance(value, dict):
-        return {str(k): _plain(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(v) for v in value]
-    if value is None or value is pd.NA or value is pd.NaT:
-        return None
-    if isinstance(value, datetime):  # pd.Timestamp included
-        return value.date().isoformat() if value.time() == time() else value.isoformat()
-    if isinstance(value, date):
-        return value.isoformat()
-    if isinstance(value, np.generic):
-        value = value.item()
-    if isinstance(value, float):
-        return None if math.isnan(value) else round(value, 2)
-    return value
-
-
-def _column(values: pd.Series) -> list[Any]:
-    """One column as JSON-safe Python values, converted in bulk."""
-    present = values.notna()
-    if pd.api.types.is_datetime64_any_dtype(values):
-        at_midnight = (values[present] == values[present].dt.normalize()).all()
-        values = values.dt.strftime("%Y-%m-%d" if at_midnight else "%Y-%m-%dT%H:%M:%S")
-    elif pd.api.types.is_float_dtype(values):
-        values = values.round(2)
-    elif not (pd.api.types.is_bool_dtype(values) or pd.api.types.is_integer_dtype(values)):
-        return [_plain(v) for v in values]
-    return values.astype(object).where(present, None).tolist()
+METRICS: dict[str, Callable[[Any, Filters], Any]] = {
+    "athlete": lambda con, flt: athlete_profile(con, flt.athlete_id),
+    "bounds": period,
+    "weeks": sessions_per_week,
+    "volume": volume_by_week,
+    "hard_sets": hard_sets_by_muscle,
+    "balance": balance_summary,
+    "bests": session_bests,
+    "trends": trends,
+    "prs": personal_records,
+    "streaks": streaks,
+    "short_rests": short_rests,
+    "milestones": milestones,
+    "programme": athlete_programme,
+    "adherence": session_adherence,
+    "overload": overload_suggestions,
+    "unmapped": lambda con, flt: unmapped(con, flt.athlete_id),
+}
+"""Every metric a report holds, by the :class:`Report` field it fills; each runs once per
+report (the benchmark times them one by one)."""
 
 
-def _records(frame: pd.DataFrame) -> list[dict[str, Any]]:
-    """Rows as JSON-safe dicts, converted column by column (reports hold thousands of rows)."""
-    names = [str(name) for name in frame.columns]
-    columns = [_column(frame[name]) for name in frame.columns]
-    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]
+@dataclass(frozen=True)
+class Headline:
+    """One headline figure: what it is, its value, a line of detail and how it is defined."""
+
+    label: str
+    value: str
+    detail: str
+    help: str
 
 
-def _athlete(con: duckdb.DuckDBPyConnection, flt: Filters) -> dict[str, Any]:
-    rows = con.execute(
-        "SELECT athlete_id, name, program, program_start, bodyweight_kg "
-        "FROM athletes WHERE athlete_id = $athlete",
-        {"athlete": flt.athlete_id},
-    ).df()
-    if rows.empty:
-        raise ValueError(f"No athlete with id {flt.athlete_id}.")
-    return _records(rows)[0]
+@dataclass(frozen=True)
+class Report:
+    """Everything Backline computed for one athlete and period (see :data:`METRICS`)."""
 
+    filters: Filters
+    athlete: dict[str, Any]
+    bounds: tuple[date, date] | None
+    weeks: pd.DataFrame
+    volume: pd.DataFrame
+    hard_sets: pd.DataFrame
+    balance: dict[str, Any]
+    bests: pd.DataFrame
+    trends: pd.DataFrame
+    prs: pd.DataFrame
+    streaks: Streaks
+    short_rests: pd.DataFrame
+    milestones: pd.DataFrame
+    programme: tuple[Programme | None, str]
+    adherence: pd.DataFrame
+    overload: pd.DataFrame
+    unmapped: pd.DataFrame
 
-def _period(con: duckdb.DuckDBPyConnection, flt: Filters) -> dict[str, Any]:
-    bounds = period(con, flt)
-    start, end = bounds if bounds else (flt.start, flt.end)
-    return _plain(
-        {
-            "start": start,
-            "end": end,
-            "unit": flt.unit,
-            "formula": flt.formula,
-            "target_min": flt.target_min,
-            "target_max": flt.target_max,
-        }  # fmt: skip
-    )
+    # -- derived figures: each defined once, for every rendering ---------------------------
+    @property
+    def sessions(self) -> int:
+        """Sessions with at least one working set in the period."""
+        return int(self.weeks["sessions"].sum()) if len(self.weeks) else 0
 
+    @property
+    def has_training(self) -> bool:
+        return self.sessions > 0
 
-def _weekly(con: duckdb.DuckDBPyConnection, flt: Filters) -> list[dict[str, Any]]:
-    """Sessions, target met, working (hard) sets and tonnage per ISO week."""
-    volume = volume_by_week(con, flt)
-    if volume.empty:
-        return []
-    frame = pd.DataFrame(
-        {
+    @property
+    def weeks_on_target(self) -> int:
+        return int(self.weeks["met"].sum()) if len(self.weeks) else 0
+
+    @functools.cached_property
+    def advice(self) -> pd.DataFrame:
+        """What to change next, most urgent first (:func:`analytics.advice.advise`)."""
+        return advise(self.filters, weeks=self.weeks, windows=self.milestones,
+                      short=self.short_rests, lifts=self.trends, overload=self.overload,
+                      bounds=self.bounds)
+
+    @property
+    def median_trend_pct(self) -> float | None:
+        """The median lift's e1RM trend over the last 8 weeks (%/week), if any lift has one."""
+        moving = self.trends["trend_8w_pct"].dropna() if len(self.trends) else ()
+        return float(moving.median()) if len(moving) else None
+
+    @property
+    def now_week(self) -> float | None:
+        """Where "now" (the period's last day) falls in programme weeks, for the timeline."""
+        start = self.milestones["programme_start"].iloc[0] if len(self.milestones) else None
+        if start is None or pd.isna(start) or self.bounds is None:
+            return None
+        return (self.bounds[1] - pd.Timestamp(start).date()).days / 7
+
+    def headline(self) -> list[Headline]:
+        """The headline figures, in order: the Overview page and the HTML report show these."""
+        flt = self.filters
+        target = f"{flt.target_min}-{flt.target_max}"
+        weeks = len(self.weeks)
+        this_week = int(self.weeks["sessions"].iloc[-1]) if weeks else 0
+        start = pd.Timestamp(self.weeks["week_start"].iloc[-1]) if weeks else None
+        median = self.median_trend_pct
+        return [
+            Headline("Sessions", str(self.sessions),
+                     f"{self.sessions / weeks:.1f} per week over {weeks} weeks" if weeks else "",
+                     "Sessions with at least one working set in the period."),
+            Headline("Weeks on target", f"{self.weeks_on_target} of {weeks}",
+                     f"target {target} sessions",
+                     f"Weeks with at least {flt.target_min} sessions."),
+            Headline("This week", f"{this_week} of {target}",
+                     "on target" if this_week >= flt.target_min
+                     else f"{flt.target_min - this_week} to go",
+                     f"Sessions in the week of {start:%d %b}." if start is not None else ""),
+            Headline("Weekly streak", f"{self.streaks.current} wk",
+                     f"best {self.streaks.best} wk",
+                     f"Consecutive weeks with at least {flt.target_min} sessions."),
+            Headline("e1RM trend (median lift)",
+                     "–" if median is None else f"{median:+.1f} %/wk", "last 8 weeks",
+                     "The median of every lift's e1RM trend over the last 8 weeks (lifts "
+                     "with 3 or more sessions there)."),
+        ]
+
+    # -- JSON ----------------------------------------------------------------------------------
+    @functools.cached_property
+    def _json(self) -> dict[str, Any]:
+        sections = {
+            "athlete": {key: self.athlete[key] for key in (
+                "athlete_id", "name", "program", "program_start", "bodyweight_kg")},
+            "period": self._period_json(),
+            "sessions": self.sessions,
+            "weekly": self._weekly_json(),
+            "muscles": self._muscles_json(),
+            "balance": self._balance_json(),
+            "exercises": self._exercises_json(),
+            "frequency": self._frequency_json(),
+            "milestones": self.milestones,
+            "programme": self._programme_json(),
+            "suggestions": self.advice,
+            "unmapped": self.unmapped,
+        }
+        return plain(sections)
+
+    def as_json(self) -> dict[str, Any]:
+        """The report as JSON-ready data (keys documented in the README and in
+        :func:`build_report`). A fresh copy: callers may change it."""
+        return copy.deepcopy(self._json)
+
+    def _period_json(self) -> dict[str, Any]:
+        start, end = self.bounds if self.bounds else (self.filters.start, self.filters.end)
+        flt = self.filters
+        return {"start": start, "end": end, "unit": flt.unit, "formula": flt.formula,
+                "target_min": flt.target_min, "target_max": flt.target_max}
+
+    def _weekly_json(self) -> list[dict[str, Any]]:
+        """Sessions, target met, working (hard) sets and tonnage per ISO week."""
+        volume = self.volume
+        if volume.empty:
+            return []
+        return records(pd.DataFrame({
             "week_start": volume["week_start"],
             "sessions": volume["sessions"],
-            "met": volume["sessions"] >= flt.target_min,  # as in frequency.sessions_per_week
+            "met": volume["sessions"] >= self.filters.target_min,
             "hard_sets": volume["sets"],
             "tonnage": volume["tonnage"],
-            "tonnage_kg": volume["tonnage"] / units.factor(flt.unit),
+            "tonnage_kg": volume["tonnage"] / units.factor(self.filters.unit),
             "hold_seconds": volume["hold_seconds"],
-        }
-    )
-    return _records(frame)
+        }))
 
+    def _muscles_json(self) -> list[dict[str, Any]]:
+        """One row per week: ``week_start`` and the hard sets of every muscle."""
+        if self.hard_sets.empty:
+            return []
+        wide = self.hard_sets.pivot(index="week_start", columns="muscle", values="hard_sets")
+        return records(wide[list(MUSCLES)].reset_index())
 
-def _muscles(con: duckdb.DuckDBPyConnection, flt: Filters) -> list[dict[str, Any]]:
-    """One row per week: ``week_start`` and the hard sets of every muscle."""
-    long = hard_sets_by_muscle(con, flt)
-    if long.empty:
-        return []
-    wide = long.pivot(index="week_start", columns="muscle", values="hard_sets")
-    return _records(wide[list(MUSCLES)].reset_index())
+    def _balance_json(self) -> dict[str, Any]:
+        """Back side against front side (:mod:`analytics.balance`)."""
+        summary = self.balance
+        return {"weekly": records(summary["weekly"]),
+                **{key: summary[key] for key in ("period", "recent", "previous",
+                                                 "trend_per_week", "reading")}}
 
+    def _exercises_json(self) -> dict[str, dict[str, Any]]:
+        """Per lift (catalog id, or ``~name`` for a lift the catalog does not know): best
+        e1RM, trend, plateau and its recent PRs.
 
-def _exercises(con: duckdb.DuckDBPyConnection, flt: Filters) -> dict[str, dict[str, Any]]:
-    """Per lift: best e1RM, trend, plateau and its recent PRs."""
-    summary = trends(con, flt)
-    prs = personal_records(con, flt)
-    scale = units.factor(flt.unit)
-    out: dict[str, dict[str, Any]] = {}
-    by_lift = dict(tuple(prs.groupby("exercise_id", sort=False)))
-    no_prs = prs.iloc[0:0]
-    for row in summary.to_dict("records"):
-        own = by_lift.get(row["exercise_id"], no_prs)
-        out[row["exercise_id"]] = _plain(
-            {
-                "name": row["exercise"],
-                "sessions": row["sessions"],
-                "best_e1rm": row["best_e1rm"],
-                "best_e1rm_kg": row["best_e1rm"] / scale,
-                "last_e1rm": row["last_e1rm"],
-                "trend_pct_per_week": row["trend_8w_pct"],
-                "trend_ci": [row["trend_8w_low"], row["trend_8w_high"]],
-                "trend_pct_per_week_all": row["trend_all_pct"],
-                "last_pr_date": row["last_pr_date"],
-                "weeks_since_pr": row["weeks_since_pr"],
-                "plateau": row["plateau"],
-                "pr_count": len(own),
-                "prs": _records(
-                    own.head(PRS_PER_EXERCISE)[
-                        ["kind", "date", "weight", "reps", "e1rm", "previous"]
-                    ]
-                ),
-            }
-        )
-    return out
+        Built column-wise, PRs converted once for all lifts: a log of thousands of
+        unmapped lifts would spend seconds in pandas per lift otherwise.
+        """
+        trends = self.trends
+        by_lift: dict[str, list[dict[str, Any]]] = {}
+        for record in records(self.prs[["exercise_id", "kind", "date", "weight", "reps",
+                                        "e1rm", "previous"]]):
+            by_lift.setdefault(record.pop("exercise_id"), []).append(record)
+        table = pd.DataFrame({
+            "name": trends["exercise"],
+            "mapped": ~trends["exercise_id"].astype(str).str.startswith("~"),
+            "sessions": trends["sessions"],
+            "best_e1rm": trends["best_e1rm"],
+            "best_e1rm_kg": trends["best_e1rm"] / units.factor(self.filters.unit),
+            "last_e1rm": trends["last_e1rm"],
+            "trend_pct_per_week": trends["trend_8w_pct"],
+            "trend_low": trends["trend_8w_low"],
+            "trend_high": trends["trend_8w_high"],
+            "trend_pct_per_week_all": trends["trend_all_pct"],
+            "last_pr_date": trends["last_pr_date"],
+            "weeks_since_pr": trends["weeks_since_pr"],
+            "plateau": trends["plateau"],
+        })
+        out: dict[str, dict[str, Any]] = {}
+        for lift, entry in zip(trends["exercise_id"], records(table), strict=True):
+            own = by_lift.get(lift, [])
+            entry["trend_ci"] = [entry.pop("trend_low"), entry.pop("trend_high")]
+            entry["pr_count"] = len(own)
+            entry["prs"] = own[:PRS_PER_EXERCISE]  # newest first
+            out[lift] = entry
+        return out
 
-
-def _frequency(con: duckdb.DuckDBPyConnection, flt: Filters) -> dict[str, Any]:
-    runs = streaks(con, flt)
-    short = short_rests(con, flt)
-    return _plain(
-        {
+    def _frequency_json(self) -> dict[str, Any]:
+        runs = self.streaks
+        return {
             "current_streak_weeks": runs.current,
             "best_streak_weeks": runs.best,
             "best_streak_from": runs.best_from,
             "best_streak_to": runs.best_to,
-            "short_rests": _records(short[["performed_at", "hours_between", "muscles"]]),
+            "short_rests": records(self.short_rests[["performed_at", "hours_between",
+                                                     "muscles"]]),
         }
-    )
 
-
-def _milestones(con: duckdb.DuckDBPyConnection, flt: Filters) -> list[dict[str, Any]]:
-    frame = milestones(con, flt)
-    return _records(frame)
-
-
-def _programme(con: duckdb.DuckDBPyConnection, flt: Filters) -> dict[str, Any] | None:
-    programme, how = athlete_programme(con, flt)
-    if programme is None:
-        return None
-    sessions = session_adherence(con, flt)
-    return _plain(
-        {
+    def _programme_json(self) -> dict[str, Any] | None:
+        programme, how = self.programme
+        if programme is None:
+            return None
+        sessions = self.adherence
+        return {
             "key": programme.key,
             "name": programme.name,
             "chosen": how,
@@ -193,91 +278,75 @@ def _programme(con: duckdb.DuckDBPyConnection, flt: Filters) -> dict[str, Any] |
             "adherence_pct": sessions["adherence_pct"].mean() if len(sessions) else None,
             "in_range_pct": sessions["in_range_pct"].mean() if len(sessions) else None,
         }
-    )
 
 
-def _suggestions(con: duckdb.DuckDBPyConnection, flt: Filters) -> list[dict[str, Any]]:
-    return _records(next_steps(con, flt))
+def build_report(con: duckdb.DuckDBPyConnection, flt: Filters) -> Report:
+    """Compute every metric of the report once, in one batch over the athlete's sets.
 
-
-def _unmapped(con: duckdb.DuckDBPyConnection, flt: Filters) -> list[dict[str, Any]]:
-    return _records(unmapped(con, flt.athlete_id))
-
-
-SECTIONS: dict[str, Callable[[Any, Filters], Any]] = {
-    "athlete": _athlete,
-    "period": _period,
-    "weekly": _weekly,
-    "muscles": _muscles,
-    "exercises": _exercises,
-    "frequency": _frequency,
-    "milestones": _milestones,
-    "programme": _programme,
-    "suggestions": _suggestions,
-    "unmapped": _unmapped,
-}
-"""Report sections in output order; the benchmark times each one."""
-
-
-def build_report(con: duckdb.DuckDBPyConnection, flt: Filters) -> dict[str, Any]:
-    """Everything Backline knows about the athlete in the period, JSON-serialisable.
-
-    Keys: ``athlete``, ``period`` (start, end, unit, formula, target), ``sessions`` (count),
-    ``weekly`` (``week_start``, ``sessions``, ``met``, ``hard_sets``, ``tonnage``,
-    ``tonnage_kg``, ``hold_seconds``), ``muscles`` (``week_start`` + hard sets per muscle),
-    ``exercises`` (by catalog id: ``best_e1rm``/``best_e1rm_kg``, ``trend_pct_per_week``
-    over the last 8 weeks with ``trend_ci``, ``trend_pct_per_week_all``, ``plateau``,
-    ``prs``...), ``frequency`` (streaks, short rests), ``milestones`` (three windows:
-    ``window``, ``label``, ``weeks_elapsed``, ``weeks_met``, ``adherence_pct``, ``status``,
-    ``evidence``...), ``programme`` (or None), ``suggestions``, ``unmapped``.
+    Its JSON (:meth:`Report.as_json`) has the keys ``athlete``, ``period`` (start, end,
+    unit, formula, target), ``sessions`` (count), ``weekly`` (``week_start``,
+    ``sessions``, ``met``, ``hard_sets``, ``tonnage``, ``tonnage_kg``, ``hold_seconds``),
+    ``muscles`` (``week_start`` + hard sets per muscle), ``balance`` (``weekly`` rows of
+    ``posterior``/``anterior`` hard sets, ``hinge_sets``/``knee_sets``, ``hamstrings``/
+    ``quads`` and the ratios ``back_front``, ``hinge_knee``, ``hamstrings_quads``; the
+    same totals and ratios for the ``period``, the ``recent`` 4 weeks and the
+    ``previous`` 4; ``trend_per_week`` of the back:front ratio; ``reading``),
+    ``exercises`` (by catalog id, or ``~name`` for a lift the catalog does not know, with
+    ``mapped`` saying which: ``best_e1rm``/``best_e1rm_kg``, ``trend_pct_per_week`` over
+    the last 8 weeks with
+    ``trend_ci``, ``trend_pct_per_week_all``, ``plateau``, ``prs``...), ``frequency``
+    (streaks, short rests), ``milestones`` (three windows: ``window``, ``label``,
+    ``weeks_elapsed``, ``weeks_met``, ``adherence_pct``, ``status``, ``evidence``...),
+    ``programme`` (or None), ``suggestions``, ``unmapped``. An unknown athlete raises
+    :class:`~analytics.store.StoreError`.
     """
     with materialised(con, flt):
-        report = {name: build(con, flt) for name, build in SECTIONS.items()}
-    report["sessions"] = sum(week["sessions"] for week in report["weekly"])
-    order = ["athlete", "period", "sessions", *list(SECTIONS)[2:]]
-    return {key: report[key] for key in order}
+        values = {name: metric(con, flt) for name, metric in METRICS.items()}
+    return Report(filters=flt, **values)
 
 
 def _signed(value: float | None, digits: int = 1) -> str:
     return "n/a" if value is None else f"{value:+.{digits}f}"
 
 
-def render_text(report: dict[str, Any]) -> str:
+def render_text(report: Report) -> str:
     """The report for people: a few screens of plain text, most important first."""
-    period_info = report["period"]
+    data = report.as_json()
+    period_info = data["period"]
     unit = period_info["unit"]
-    weeks = report["weekly"]
+    weeks = data["weekly"]
     lines = [
-        f"Backline report: {report['athlete']['name']}",
+        f"Backline report: {data['athlete']['name']}",
         f"Period {period_info['start'] or '-'} to {period_info['end'] or '-'} · loads in {unit}"
-        f" · e1RM by {period_info['formula'].capitalize()}",
+        f" · e1RM by {formula_label(period_info['formula'])}",
         "",
     ]
-    if not weeks:
+    if not report.has_training:
         lines.append("No training logged in this period.")
         return "\n".join(lines)
-    met = sum(1 for week in weeks if week["met"])
-    frequency = report["frequency"]
+    frequency = data["frequency"]
     lines += [
-        f"Sessions: {report['sessions']} in {len(weeks)} weeks "
-        f"({report['sessions'] / len(weeks):.1f}/week; target "
-        f"{period_info['target_min']}-{period_info['target_max']}, met in {met} weeks)",
+        f"Sessions: {report.sessions} in {len(weeks)} weeks "
+        f"({report.sessions / len(weeks):.1f}/week; target "
+        f"{period_info['target_min']}-{period_info['target_max']}, met in "
+        f"{report.weeks_on_target} weeks)",
         f"Streak: {frequency['current_streak_weeks']} weeks now, "
         f"best {frequency['best_streak_weeks']}",
     ]
     if frequency["short_rests"]:
         lines.append(f"Short rests (< 48 h on the same muscles): {len(frequency['short_rests'])}")
     lines += ["", "Milestones"]
-    for item in report["milestones"]:
+    for item in data["milestones"]:
         adherence = "" if item["adherence_pct"] is None else f" ({item['adherence_pct']:.0f} %)"
         lines.append(
             f"  weeks {item['first_week']}-{item['last_week']:<3} {item['label']:<28} "
             f"{item['status']:<12} {item['weeks_met']}/{item['weeks_elapsed']} weeks met"
             f"{adherence}"
         )
-    if report["exercises"]:
+    lines += ["", f"Balance: {data['balance']['reading']}"]
+    if data["exercises"]:
         lines += ["", "Lifts (best e1RM · trend over the last 8 weeks, 95 % CI)"]
-        for lift in sorted(report["exercises"].values(), key=lambda x: -x["sessions"]):
+        for lift in sorted(data["exercises"].values(), key=lambda x: -x["sessions"]):
             low, high = lift["trend_ci"]
             trend = (
                 "too few sessions for a trend"
@@ -290,20 +359,21 @@ def render_text(report: dict[str, Any]) -> str:
                 f"  {lift['name']:<32} {lift['best_e1rm']:>7.1f} {unit}  {trend}"
                 f"  PRs {lift['pr_count']}{flag}"
             )
-    if report["programme"]:
-        programme = report["programme"]
+    if data["programme"]:
+        programme = data["programme"]
         adherence = programme["adherence_pct"]
         lines += [
             "",
             f"Programme: {programme['name']} ({programme['chosen']}), "
             f"{'n/a' if adherence is None else f'{adherence:.0f} %'} of prescribed sets done",
         ]
-    if report["suggestions"]:
+    if data["suggestions"]:
         lines += ["", "What to change next"]
-        lines += [f"  - {item['message']}" for item in report["suggestions"]]
-    if report["unmapped"]:
-        lines += ["", "Exercises not in the catalog (not in strength or muscle numbers)"]
-        for item in report["unmapped"]:
+        lines += [f"  - {item['message']}" for item in data["suggestions"]]
+    if data["unmapped"]:
+        lines += ["", "Exercises not in the catalog (trended under their own name, no "
+                  "muscle credit)"]
+        for item in data["unmapped"]:
             hint = f" — did you mean {item['suggestion_name']}?" if item["suggestion_name"] else ""
             lines.append(f"  - {item['exercise_raw']} ({item['sets']} sets){hint}")
     return "\n".join(lines)

@@ -10,13 +10,14 @@ from __future__ import annotations
 import csv
 import io
 from datetime import date, datetime, timedelta
-from pathlib import Path
+from importlib import resources
 
 from .ingest import ImportResult, import_file
 from .store import Store
 
 SAMPLE_ATHLETE = "Sample athlete"
-SAMPLE_FILE = Path(__file__).resolve().parents[1] / "sample_data" / "demo_athlete.csv"
+SAMPLE_FILE = resources.files("analytics.sample_data").joinpath("demo_athlete.csv")
+"""The demo log, shipped inside the package (the repository's ``sample_data/`` folder)."""
 _DATE_LAYOUT = "%Y-%m-%d %H:%M"
 
 
@@ -38,8 +39,7 @@ def shifted_sample(today: date) -> bytes:
 
 def load_sample(store: Store, today: date | None = None) -> ImportResult | None:
     """Import the demo log as the sample athlete; None when it is already there."""
-    exists = store.query_one("SELECT count(*) FROM athletes WHERE name = ?", [SAMPLE_ATHLETE])
-    if exists:
+    if store.has_athlete(SAMPLE_ATHLETE):
         return None
     store.athlete_id(SAMPLE_ATHLETE, create=True, is_sample=True)
     return import_file(
@@ -50,6 +50,6 @@ def load_sample(store: Store, today: date | None = None) -> ImportResult | None:
 
 def ensure_not_empty(store: Store) -> ImportResult | None:
     """First run: load the sample athlete when the store has no athletes at all."""
-    if store.query_one("SELECT count(*) FROM athletes"):
+    if store.athlete_count():
         return None
     return load_sample(store)

@@ -26,7 +26,8 @@ from typing import Any, Literal
 
 import pandas as pd
 
-from .store import Store, StoreError
+from .errors import BacklineError
+from .store import Store
 
 TOKEN_BYTES = 32
 """Random bytes per token; ``token_urlsafe(32)`` gives 43 characters."""
@@ -51,7 +52,7 @@ _TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{32,128}$")
 _HASH_PREFIX_MIN = 6
 
 
-class SharingError(StoreError):
+class SharingError(BacklineError):
     """A share-link request the owner should read (unknown or ambiguous link id...)."""
 
 
@@ -227,7 +228,7 @@ def resolve(
         store,
         f"""
         SELECT l.token_hash, l.athlete_id, a.name, l.label, l.expires_at,
-               {_status_sql()} AS status, coalesce(l.unit, a.unit), l.formula
+               {_status_sql()} AS status, l.unit, l.formula
         FROM share_links l JOIN athletes a USING (athlete_id)
         WHERE l.token_hash = ?
         """,
@@ -248,7 +249,7 @@ def resolve(
         label=label,
         expires_at=expires_at,
         token_hash=stored_hash,
-        unit=unit,
+        unit=unit or store.display_unit(int(athlete_id)),
         formula=formula,
     )
 

@@ -19,10 +19,11 @@ import duckdb
 import pandas as pd
 
 from . import config
+from .errors import BacklineError
 from .schema import MIGRATIONS
 
 
-class StoreError(Exception):
+class StoreError(BacklineError):
     """A problem with the store that the user should read (never a traceback)."""
 
 
@@ -39,7 +40,13 @@ class Store:
         self._write_lock = threading.RLock()
         self._data_version = 0
         if str(self.path) != ":memory:":
-            self.path.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise StoreError(
+                    f"Cannot create the folder for the store {self.path}: "
+                    f"{exc.strerror or exc}. Point --db / BACKLINE_DB at a file you can write."
+                ) from exc
         try:
             self._con = duckdb.connect(str(self.path), read_only=read_only)
         except duckdb.IOException as exc:
@@ -206,6 +213,43 @@ class Store:
     def athlete_name(self, athlete_id: int) -> str | None:
         return self.query_one("SELECT name FROM athletes WHERE athlete_id = ?", [athlete_id])
 
+    def athlete(self, athlete_id: int) -> dict[str, Any]:
+        """One athlete's profile (see :func:`athlete_profile`); StoreError if unknown."""
+        cur = self.cursor()
+        try:
+            return athlete_profile(cur, athlete_id)
+        finally:
+            cur.close()
+
+    def has_athlete(self, name: str) -> bool:
+        return bool(self.query_one("SELECT count(*) FROM athletes WHERE name = ?",
+                                   [name.strip()]))
+
+    def athlete_count(self) -> int:
+        return int(self.query_one("SELECT count(*) FROM athletes"))
+
+    def known_unit(self, athlete: int | str) -> str | None:
+        """The weight unit Backline knows an athlete logs in, by id or name, or None.
+
+        The one rule every part of Backline uses: the unit remembered for the athlete (the
+        first one an import learned: a unit the user chose, or one an export's header
+        states), else the unit of their latest import that had one. None when nothing is
+        known yet (a unit-less export must then ask).
+        """
+        column = "name" if isinstance(athlete, str) else "athlete_id"
+        found = self.query_one(
+            "SELECT coalesce(a.unit, (SELECT i.unit FROM imports i "
+            "WHERE i.athlete_id = a.athlete_id AND i.unit IN ('kg', 'lb') "
+            "ORDER BY i.imported_at DESC, i.import_id DESC LIMIT 1)) "
+            f"FROM athletes a WHERE a.{column} = ?",
+            [athlete.strip() if isinstance(athlete, str) else athlete],
+        )
+        return found if found in ("kg", "lb") else None
+
+    def display_unit(self, athlete_id: int) -> str:
+        """The unit an athlete's numbers are shown in by default: :meth:`known_unit`, else kg."""
+        return self.known_unit(athlete_id) or "kg"
+
     def update_athlete(self, athlete_id: int, **fields: Any) -> None:
         """Set unit / program / program_start / bodyweight_kg for one athlete."""
         allowed = {"unit", "program", "program_start", "bodyweight_kg", "name"}
@@ -248,6 +292,34 @@ class Store:
                 cur.execute(f"DELETE FROM {table} WHERE import_id = ?", [import_id])
         return int(removed)
 
+    # -- imports and their rejects ------------------------------------------------------------
+    def imports(self) -> pd.DataFrame:
+        """Every import with its athlete and counts, oldest first."""
+        return self.query_df(
+            """
+            SELECT i.import_id, a.name AS athlete, i.file_name, i.format, i.unit, i.rows_read,
+                   i.imported, i.duplicates, i.skipped, i.rejected, i.imported_at
+            FROM imports i JOIN athletes a USING (athlete_id) ORDER BY i.import_id
+            """
+        )
+
+    def has_import(self, import_id: int) -> bool:
+        return bool(self.query_one("SELECT count(*) FROM imports WHERE import_id = ?",
+                                   [import_id]))
+
+    def rejected_rows(self, import_ids: list[int] | None = None) -> pd.DataFrame:
+        """Rejected rows (``import_id, file_name, line, column_name, reason, raw``), of the
+        given imports or of all, in import and line order."""
+        where = "WHERE list_contains(?, r.import_id)" if import_ids is not None else ""
+        return self.query_df(
+            f"""
+            SELECT r.import_id, i.file_name, r.line, r.column_name, r.reason, r.raw
+            FROM rejected_rows r JOIN imports i USING (import_id) {where}
+            ORDER BY r.import_id, r.line
+            """,
+            [list(import_ids)] if import_ids is not None else [],
+        )
+
     # -- settings --------------------------------------------------------------------
     def get_setting(self, key: str, default: str | None = None) -> str | None:
         value = self.query_one("SELECT value FROM settings WHERE key = ?", [key])
@@ -272,3 +344,22 @@ class Store:
         finally:
             cur.close()
         return target
+
+
+def athlete_profile(con: duckdb.DuckDBPyConnection, athlete_id: int) -> dict[str, Any]:
+    """``athlete_id, name, unit, is_sample, program, program_start, bodyweight_kg`` of one
+    athlete, read on ``con`` (analytics read it inside their own batch of queries).
+
+    Raises :class:`StoreError` for an unknown id.
+    """
+    rows = con.execute(
+        "SELECT athlete_id, name, unit, is_sample, program, program_start, bodyweight_kg "
+        "FROM athletes WHERE athlete_id = ?",
+        [athlete_id],
+    ).fetchall()  # read to the end: a half-read result blocks the connection
+    if not rows:
+        raise StoreError(f"No athlete with id {athlete_id}.")
+    row = rows[0]
+    names = ("athlete_id", "name", "unit", "is_sample", "program", "program_start",
+             "bodyweight_kg")
+    return dict(zip(names, row, strict=True))

@@ -5,7 +5,10 @@ once, so sets of 5 and sets of 8 land on one chart. Estimates get poor as reps r
 sets of 1-10 reps feed e1RM (higher-rep sets still count for rep PRs and volume). When an
 RPE of 7 or more is logged, the reps left in reserve (10 - RPE) are added to the reps done:
 5 reps at RPE 8 is treated as a 7-rep max. Warm-ups never count; bodyweight sets (no
-load) have no e1RM. Only lifts mapped to the catalog are analysed.
+load) have no e1RM. Every loaded lift is analysed, mapped or not: e1RM needs no muscles, so
+a name the catalog does not know keeps its trend, PRs and plateau flag under its own name
+(its ``exercise_id`` is the lift key :data:`analytics.catalog.LIFT_KEY_SQL`, ``~`` + the
+name as logged, lower-cased).
 
 An assisted lift's number (``Pull Up (Assisted)``, a negative Fitbod weight) is the help of
 a machine or band, never load: with the body weight known the set moved the rest of it,
@@ -30,7 +33,7 @@ import numpy as np
 import pandas as pd
 
 from . import units
-from .catalog import exercise_name, load_catalog
+from .catalog import LIFT_KEY_SQL, exercise_name, is_unmapped_key, load_catalog
 from .filters import Filters, batch_cached, period, scope_cte
 
 if TYPE_CHECKING:
@@ -45,7 +48,7 @@ PLATEAU_DAYS = 28
 PLATEAU_PR_GAIN = 0.01
 """...where a meaningful PR beats the previous best session e1RM by at least 1 %."""
 MAX_E1RM_REPS = 10
-WHOLE_BODY_PATTERNS = ("pull", "dip")
+WHOLE_BODY_PATTERNS = ("vertical pull", "dip")
 """Movement patterns whose bodyweight lifts move the whole body (see :func:`loaded_cte`)."""
 MAX_PAIRS = 20_000
 """Above this many session pairs (about 200 sessions of one lift) Theil-Sen samples pairs."""
@@ -63,16 +66,17 @@ _FORMULAS: dict[str, str] = {
 
 
 def whole_body_lifts() -> tuple[str, ...]:
-    """Catalog lifts that move the whole body (pull-ups, chin-ups, dips): for them the
-    load is the body weight plus any weight added, or minus the assistance used."""
+    """Catalog lifts that move the whole body (the bodyweight vertical pulls and dips:
+    pull-ups, chin-ups, dips): for them the load is the body weight plus any weight added,
+    or minus the assistance used."""
     catalog = load_catalog()
     moves_body = catalog["bodyweight"].astype(bool) & catalog["pattern"].isin(WHOLE_BODY_PATTERNS)
     return tuple(sorted(catalog.loc[moves_body, "id"]))
 
 
-def loaded_cte() -> str:
-    """CTE ``loaded``, after :func:`~analytics.filters.scope_cte`: each working set with
-    the load it moved, ``load_kg``.
+def loaded_cte(sets: str = "working") -> str:
+    """CTE ``loaded``: each set of CTE ``sets`` (after :func:`~analytics.filters.scope_cte`)
+    with the load it moved, ``load_kg``.
 
     An assisted set (its number is the help of a machine or band, not weight lifted)
     moved the body weight minus the assistance when the body weight is known, and has no
@@ -90,24 +94,27 @@ def loaded_cte() -> str:
                     ELSE weight_kg END AS load_kg
         FROM (SELECT *, coalesce(bodyweight_kg, (SELECT bodyweight_kg FROM athletes
                                                  WHERE athlete_id = $athlete)) AS bw
-              FROM working)
+              FROM {sets})
     )"""
 
 
 def e1rm_ctes(formula: str) -> str:
-    """CTEs to follow :func:`~analytics.filters.scope_cte`: ``e1rm_sets`` (working sets
-    eligible for an e1RM, with the estimate in kg) and ``session_best`` (the best of each
-    session per lift, with the set that gave it). The weight is the load moved
-    (:func:`loaded_cte`)."""
+    """CTEs to follow :func:`~analytics.filters.scope_cte`: ``lifts`` (working sets with
+    ``exercise_id`` replaced by the lift key, so unmapped names are lifts too),
+    ``e1rm_sets`` (working sets eligible for an e1RM, with the estimate in kg) and
+    ``session_best`` (the best of each session per lift, with the set that gave it). The
+    weight is the load moved (:func:`loaded_cte`)."""
     expression = _FORMULAS[formula].format(w="weight_kg", r="effective_reps")
-    return f"""{loaded_cte()},
+    return f"""
+    lifts AS (SELECT * REPLACE ({LIFT_KEY_SQL} AS exercise_id) FROM working),
+    {loaded_cte("lifts")},
     eligible AS (
         SELECT session_id, session_at, week_start, exercise_id, set_index,
                load_kg AS weight_kg, reps, rpe,
                reps + CASE WHEN rpe BETWEEN 7 AND 10 THEN 10 - rpe ELSE 0 END
                    AS effective_reps
         FROM loaded
-        WHERE exercise_id IS NOT NULL AND load_kg > 0
+        WHERE load_kg > 0
           AND reps BETWEEN 1 AND {MAX_E1RM_REPS}
     ),
     e1rm_sets AS (
@@ -340,8 +347,8 @@ def personal_records(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFra
         loads AS (
             SELECT exercise_id, session_id, min(session_at) AS session_at,
                    max(weight_kg) AS weight_kg, arg_max(reps, weight_kg) AS reps
-            FROM working
-            WHERE exercise_id IS NOT NULL AND weight_kg > 0 AND reps > 0
+            FROM lifts
+            WHERE weight_kg > 0 AND reps > 0
             GROUP BY exercise_id, session_id
         ),
         load_prs AS (
@@ -355,8 +362,8 @@ def personal_records(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFra
         at_load AS (
             SELECT exercise_id, session_id, min(session_at) AS session_at,
                    round(weight_kg, 2) AS weight_kg, max(reps) AS reps
-            FROM working
-            WHERE exercise_id IS NOT NULL AND weight_kg > 0 AND reps > 0
+            FROM lifts
+            WHERE weight_kg > 0 AND reps > 0
             GROUP BY exercise_id, session_id, round(weight_kg, 2)
         ),
         rep_prs AS (
@@ -391,15 +398,15 @@ def assisted_progress(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFr
     For each session the least assistance used on a working set of at least one rep;
     ``first``, ``last`` and ``least`` of those, ``change`` (last - first: below zero is
     progress) and ``trend_per_week`` (Theil-Sen slope of the session values, in the display
-    unit per week; below zero is progress; NaN with fewer than 3 sessions). Lifts the
-    catalog does not know are listed by their logged name. Columns: ``lift``,
+    unit per week; below zero is progress; NaN with fewer than 3 sessions). ``lift`` is
+    the lift key (:data:`~analytics.catalog.LIFT_KEY_SQL`); a lift the catalog does not
+    know is listed by its logged name. Columns: ``lift``,
     ``exercise``, ``sessions``, ``first_date``, ``last_date``, ``first``, ``last``,
     ``least``, ``change``, ``trend_per_week``, ``unit``.
     """
     points = con.execute(
         f"""WITH {scope_cte(con, flt)}
-        SELECT coalesce(exercise_id, lower(exercise_raw)) AS lift,
-               any_value(exercise_id) AS exercise_id, any_value(exercise_raw) AS logged,
+        SELECT {LIFT_KEY_SQL} AS lift, any_value(exercise_raw) AS logged,
                session_id, min(session_at) AS session_at,
                epoch(min(session_at)) / 86400.0 AS day, min(assistance_kg) AS assistance
         FROM working WHERE assistance_kg IS NOT NULL AND reps >= 1
@@ -414,8 +421,8 @@ def assisted_progress(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFr
         values = group["assistance"].to_numpy(dtype="float64")
         slope = (theil_sen(days, values).slope * 7 if len(values) >= MIN_TREND_SESSIONS
                  else math.nan)
-        known = group["exercise_id"].dropna()
-        name = exercise_name(str(known.iloc[0])) if len(known) else str(group["logged"].iloc[0])
+        name = exercise_name(str(lift)) if not is_unmapped_key(str(lift)) \
+            else str(group["logged"].iloc[0])
         rows.append([lift, name, len(group), group["session_at"].iloc[0].date(),
                      group["session_at"].iloc[-1].date(), values[0], values[-1],
                      values.min(), values[-1] - values[0], slope])

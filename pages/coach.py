@@ -16,21 +16,8 @@ import ui
 from analytics import frequency, milestones, strength
 from analytics.filters import Filters
 
-ui.ensure_app()
-if ui.viewer().shared:  # owner page: never part of a shared session
-    st.stop()
-
-ui.page_header(
-    "Coach view",
-    "All athletes at a glance. This week is the calendar week (Monday to today); milestones "
-    "and e1RM changes are over each athlete's whole log, in your sidebar's unit and formula.",
-)
-
 store = ui.get_store()
-frame = ui.athletes(store)
-if frame.empty:
-    st.info("No athletes yet: import a workout log on the Import page.")
-    st.stop()
+frame = ui.require_athletes(store, "No athletes yet: import a workout log on the Import page.")
 
 current = ui.current_filters()
 unit = current.unit if current else "kg"

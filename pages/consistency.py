@@ -7,21 +7,12 @@ import streamlit as st
 import ui
 from analytics import charts, frequency, volume
 
-ui.ensure_app()
-ui.page_header("Consistency", "A session counts when it has at least one working set. "
-               "Weeks are Monday-Sunday; the target is 2-3 sessions a week with 48 hours "
-               "before the same muscles are trained again.")
-flt = ui.require_filters()
+flt = ui.require_filters(sets=True)
 weeks = ui.cached(frequency.sessions_per_week, flt)
 streaks = ui.cached(frequency.streaks, flt)
 short = ui.cached(frequency.short_rests, flt)
 days = ui.cached(frequency.calendar, flt)
 sessions = ui.cached(volume.volume_by_session, flt)
-
-if weeks.empty or int(weeks["sessions"].sum()) == 0:
-    st.info("No sessions in this period. Pick a longer period in the sidebar, or import a "
-            "log on the Import page.")
-    st.stop()
 
 met = int(weeks["met"].astype(bool).sum())
 cols = st.columns(4)

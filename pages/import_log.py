@@ -200,12 +200,8 @@ def show_results(store, outcomes: list[dict]) -> None:  # type: ignore[no-untype
     ui.table(table, key="import-counts")
     if rejected:
         ids = [int(o["import_id"]) for o in done if o["rejected"] and o["import_id"] is not None]
-        rejects = store.query_df(
-            "SELECT i.file_name AS file, r.line, r.column_name AS \"column\", "
-            "r.reason, r.raw AS \"row\" FROM rejected_rows r JOIN imports i USING (import_id) "
-            "WHERE list_contains(?, r.import_id) ORDER BY i.import_id, r.line",
-            [ids],
-        )
+        rejects = store.rejected_rows(ids).drop(columns="import_id").rename(
+            columns={"file_name": "file", "column_name": "column", "raw": "row"})
         unsaved = [{"file": o["file_name"], "line": r["line"], "column": r["column"],
                     "reason": r["reason"], "row": r["raw"]}
                    for o in done if o["import_id"] is None for r in o["rejects"]]
@@ -218,23 +214,42 @@ def show_results(store, outcomes: list[dict]) -> None:  # type: ignore[no-untype
                         label="Download rejected rows (CSV)", key="dl-rejects")
 
 
+MAPPING_PAGE_SIZE = 25
+"""Unmapped names shown per page of the mapping form (most-logged first)."""
+
+
 def unmapped_section(store, athlete_id: int) -> None:  # type: ignore[no-untyped-def]
-    frame = catalog.unmapped(ui.cursor(), athlete_id)
+    cur = ui.cursor()
+    total = catalog.unmapped_count(cur, athlete_id)
     st.subheader("Exercises to map")
     mapped = st.session_state.pop("_backline_mapped", None)
     if mapped is not None:
         st.success(f"Mapped {mapped:,} sets to catalog exercises.")
-    if frame.empty:
-        st.caption("Every exercise in this athlete's log is in the catalog.")
+    failed = st.session_state.pop("_backline_map_error", None)
+    if failed:
+        st.error(f"Nothing was saved: {ui.escape_md(failed)}")
+    names = ui.athletes(store).set_index("athlete_id")["name"]
+    who = ui.escape_md(names.get(athlete_id, "this athlete"))
+    if total == 0:
+        st.caption(f"Every exercise in {who}'s log is in the catalog.")
         return
     st.write(
-        "These names are not in the exercise catalog, so their sets count for nothing in "
-        "the strength, volume and programme analytics. Pick what each one is; the choice "
-        "is remembered for future imports."
+        f"{total:,} exercise names in **{who}**'s log are not in the catalog. Their sets "
+        "still count for tonnage and get their own strength trend, but no muscle volume "
+        "or programme credit. Pick what each one is; the choice is remembered for future "
+        "imports, for every athlete."
     )
+    pages = -(-total // MAPPING_PAGE_SIZE)
+    page = 1
+    if pages > 1:
+        page = int(st.number_input(
+            f"Page (of {pages:,}, most-logged names first)", min_value=1, max_value=pages,
+            value=1, step=1, key=f"map-page-{athlete_id}"))
+    frame = catalog.unmapped(cur, athlete_id, limit=MAPPING_PAGE_SIZE,
+                             offset=(page - 1) * MAPPING_PAGE_SIZE)
     entries = catalog.load_catalog()
-    names = dict(zip(entries["id"], entries["name"], strict=True))
-    options = [None, *sorted(names, key=lambda i: names[i])]
+    labels = dict(zip(entries["id"], entries["name"], strict=True))
+    options = [None, *sorted(labels, key=lambda i: labels[i])]
     with st.form("map-exercises", border=True):
         choices: dict[str, str | None] = {}
         for position, row in enumerate(frame.itertuples(index=False)):
@@ -242,18 +257,20 @@ def unmapped_section(store, athlete_id: int) -> None:  # type: ignore[no-untyped
             choices[str(row.exercise_raw)] = st.selectbox(
                 f"{ui.escape_md(row.exercise_raw)} ({int(row.sets)} sets)",
                 options,
-                index=options.index(suggestion) if suggestion in names else 0,
-                key=f"map-{position}-{row.exercise_raw}",
-                format_func=lambda i: "Leave unmapped" if i is None else names[i],
+                index=options.index(suggestion) if suggestion in labels else 0,
+                key=f"map-{page}-{position}-{row.exercise_raw}",
+                format_func=lambda i: "Leave unmapped" if i is None else labels[i],
             )
         submitted = st.form_submit_button("Save exercise mappings", type="primary")
     if submitted:
-        changed = 0
-        for raw, exercise_id in choices.items():
-            if exercise_id:
-                changed += catalog.set_user_alias(store, raw, exercise_id)
-        ui.clear_caches()
-        st.session_state["_backline_mapped"] = changed
+        chosen = {raw: exercise_id for raw, exercise_id in choices.items() if exercise_id}
+        try:  # one transaction: a bad entry saves nothing
+            changed = catalog.set_user_aliases(store, chosen)
+        except ValueError as error:
+            st.session_state["_backline_map_error"] = str(error)
+        else:
+            ui.clear_caches()
+            st.session_state["_backline_mapped"] = changed
         st.rerun()
 
 
@@ -282,12 +299,7 @@ def athletes_section(store) -> None:  # type: ignore[no-untyped-def]
 
 
 def main() -> None:
-    if ui.viewer().shared:  # never in a shared session's page list; belt and braces
-        st.stop()
     store = ui.get_store()
-    ui.page_header("Import", "Upload the CSV export of Strong, Hevy or FitNotes, Backline's "
-                   "template, or any CSV with one row per set. Importing the same file again "
-                   "adds only the new sets.")
     athlete = choose_athlete(ui.athletes(store))
     uploads = st.file_uploader(
         "Workout log exports (CSV)", type=["csv", "txt"], accept_multiple_files=True,

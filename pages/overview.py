@@ -6,54 +6,27 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from analytics import advice, charts, frequency, milestones, programs, strength
-from analytics.filters import period
+from analytics import charts
+from analytics.html_report import render_html
+from analytics.report import build_report
 
-ui.ensure_app()
-ui.page_header("Overview", "This athlete's training at a glance: how often, how strong, "
-               "and where the programme's milestones stand.")
 flt = ui.require_filters()
-weeks = ui.cached(frequency.sessions_per_week, flt)
+report = ui.cached(build_report, flt)  # the same model the CLI and the HTML report render
 
-if weeks.empty or int(weeks["sessions"].sum()) == 0:
+if not report.has_training:
     st.info("No sessions in this period yet. Import a workout log on the Import page, or "
             "choose a longer period in the sidebar.")
     st.stop()
 
-streaks = ui.cached(frequency.streaks, flt)
-trends = ui.cached(strength.trends, flt)
-windows = ui.cached(milestones.milestones, flt)
-bounds = ui.cached(period, flt)
-
-# -- headline numbers ------------------------------------------------------------------------
-this_week = weeks.iloc[-1]
-sessions_now = int(this_week["sessions"])
-target = f"{flt.target_min}-{flt.target_max}"
+windows = report.milestones
 strength_row = windows[windows["window"] == 2]
 evidence = strength_row["evidence"].iloc[0] if len(strength_row) else {}
-median_change = (evidence or {}).get("median_change_pct")
 
-cols = st.columns(4)
-cols[0].metric("Sessions", f"{int(weeks['sessions'].sum())}",
-               help="Sessions with at least one working set in the period.")
-cols[1].metric("Weekly streak", f"{streaks.current} wk", delta=f"best {streaks.best} wk",
-               delta_color="off", delta_arrow="off",
-               help=f"Consecutive weeks with at least {flt.target_min} sessions.")
-cols[2].metric("This week", f"{sessions_now} of {target}",
-               delta="on target" if sessions_now >= flt.target_min
-               else f"{flt.target_min - sessions_now} to go",
-               delta_color="normal" if sessions_now >= flt.target_min else "off",
-               delta_arrow="off",
-               help=f"Sessions in the week of {pd.Timestamp(this_week['week_start']):%d %b}.")
-if median_change is not None:
-    cols[3].metric("e1RM since weeks 1-2", f"{median_change:+.1f} %",
-                   help="Median change of the best e1RM per lift, programme weeks 1-2 against "
-                   "the latest two weeks.")
-else:
-    moving = trends.dropna(subset=["trend_all_pct"])
-    cols[3].metric("e1RM trend", f"{moving['trend_all_pct'].median():+.1f} %/wk"
-                   if len(moving) else "-",
-                   help="Median trend across lifts with 3 or more sessions.")
+# -- headline numbers (Report.headline: the HTML report shows the same figures) -----------
+cards = report.headline()
+for col, card in zip(st.columns(len(cards)), cards, strict=True):
+    col.metric(card.label, card.value, help=card.help)
+    col.caption(card.detail)
 
 # -- best e1RM changes -----------------------------------------------------------------------------
 lifts = pd.DataFrame((evidence or {}).get("lifts", []))
@@ -69,17 +42,13 @@ if not lifts.empty:
 # -- milestones ------------------------------------------------------------------------------
 st.subheader("Milestones")
 start = windows["programme_start"].iloc[0]
-now_week = None
-if start is not None and not pd.isna(start) and bounds is not None:
-    as_of = flt.end or bounds[1]
-    now_week = (as_of - pd.Timestamp(start).date()).days / 7
 source = {"set": "set by you", "after break": "first session after a break of 3+ weeks",
           "first session": "first logged session"}.get(str(windows["start_source"].iloc[0]), "")
 if start is not None and not pd.isna(start):
     st.caption(f"Programme start: {pd.Timestamp(start):%a %d %b %Y} ({source}). A window is "
                "achieved when two thirds of its weeks meet the target of "
                f"{flt.target_min}+ sessions.")
-ui.plot(charts.milestone_timeline(windows, now_week=now_week), key="chart-milestones",
+ui.plot(charts.milestone_timeline(windows, now_week=report.now_week), key="chart-milestones",
         file_name="backline-milestones", empty="No programme start yet: log a session first.")
 
 
@@ -119,11 +88,7 @@ st.subheader("What to change next")
 ICONS = {"frequency": ":material/event:", "milestone": ":material/warning:",
          "rest": ":material/bedtime:", "plateau": ":material/trending_flat:",
          "add load": ":material/trending_up:", "hold load": ":material/pause:"}
-tips = advice.advise(
-    flt, weeks=weeks, windows=windows, lifts=trends, bounds=bounds,
-    short=ui.cached(frequency.short_rests, flt),
-    overload=ui.cached(programs.overload_suggestions, flt),
-)
+tips = report.advice
 if len(tips):
     for tip in tips.head(6).itertuples(index=False):
         icon = ICONS.get(tip.action if tip.kind == "load" else tip.kind, "")
@@ -136,25 +101,12 @@ else:
 ui.download_csv(table, "backline-milestones.csv", label="Download milestones (CSV)",
                 key="dl-milestones")
 
-# -- static report (analytics.html_report): built only when the button is clicked -------------
-_report_store = ui.get_store()
-_slug = "".join(c if c.isalnum() else "-" for c in _report_store.athlete_name(flt.athlete_id)
-                or "").strip("-").lower() or "athlete"
-
-
-def _report_html() -> bytes:
-    from analytics.html_report import build_html_report
-
-    cur = _report_store.cursor()
-    try:
-        return build_html_report(cur, flt).encode("utf-8")
-    finally:
-        cur.close()
-
-
+# -- static report (analytics.html_report): rendered from the same report when clicked ------
+_slug = "".join(c if c.isalnum() else "-" for c in str(report.athlete["name"])
+                ).strip("-").lower() or "athlete"
 st.download_button(
-    "Download report", _report_html, file_name=f"backline-report-{_slug}.html",
-    mime="text/html",
+    "Download report", lambda: render_html(report).encode("utf-8"),
+    file_name=f"backline-report-{_slug}.html", mime="text/html",
     key="dl-report", on_click="ignore", icon=":material/description:",
     help="This athlete's overview, strength, volume and milestones with their charts, as "
     "one HTML file that opens offline in any browser.",

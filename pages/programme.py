@@ -9,10 +9,6 @@ import ui
 from analytics import charts, programs
 from analytics.catalog import exercise_name
 
-ui.ensure_app()
-ui.page_header("Programme", "Each session is compared with the programme's prescription: "
-               "which exercises were done, working sets done against sets prescribed (extra "
-               "sets of one lift never make up for a skipped one) and reps inside the range.")
 flt = ui.require_filters()
 programme, how = ui.cached(programs.athlete_programme, flt)
 available = programs.load_programs()

@@ -11,6 +11,7 @@ import streamlit as st
 
 import ui
 from analytics import config, sharing
+from analytics.filters import formula_label
 
 NEW_LINK_KEY = "_backline_new_share_link"
 SHARE_URL_PATH = "share"
@@ -37,21 +38,8 @@ def _when(value: object, empty: str = "-") -> str:
     return pd.Timestamp(value).strftime("%Y-%m-%d %H:%M")
 
 
-ui.ensure_app()
-if ui.viewer().shared:  # owner page: never part of a shared session
-    st.stop()
-
-ui.page_header(
-    "Share",
-    "A read-only link to one athlete's dashboard: Overview, Strength, Volume, Consistency "
-    "and Programme. No import, no deletion, no other athletes. Times are UTC.",
-)
-
 store = ui.get_store()
-frame = ui.athletes(store)
-if frame.empty:
-    st.info("There is no athlete to share yet: import a workout log first.")
-    st.stop()
+frame = ui.require_athletes(store, "There is no athlete to share yet: import a workout log first.")
 
 ids = [int(v) for v in frame["athlete_id"]]
 names = dict(zip(ids, frame["name"].astype(str), strict=True))
@@ -77,7 +65,7 @@ with st.form("create-share-link", clear_on_submit=True, border=True):
     if unit:
         st.caption(
             f"The coach sees weights in {unit} and e1RM by "
-            f"{ui.FORMULA_LABELS.get(formula or 'epley', formula)} (your current settings)."
+            f"{formula_label(formula or 'epley')} (your current settings)."
         )
     created = st.form_submit_button("Create link", type="primary", icon=":material/link:")
 

@@ -7,10 +7,6 @@ import streamlit as st
 import ui
 from analytics import charts, strength
 
-ui.ensure_app()
-ui.page_header("Strength", "Estimated one-rep max (e1RM) from working sets of 1-10 reps; "
-               "the best set of each session is one point. Stars mark e1RM records, dashed "
-               "lines the robust (Theil-Sen) trend.")
 flt = ui.require_filters()
 bests = ui.cached(strength.session_bests, flt)
 trends = ui.cached(strength.trends, flt)

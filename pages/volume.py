@@ -5,20 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 import ui
-from analytics import charts, volume
+from analytics import balance, charts, volume
 
-ui.ensure_app()
-ui.page_header("Volume", "Working sets only (warm-ups never count). Hard sets per muscle: "
-               "1 per set for each primary muscle of the exercise, 0.5 for each secondary.")
-flt = ui.require_filters()
+flt = ui.require_filters(sets=True)
 weeks = ui.cached(volume.volume_by_week, flt)
 hard = ui.cached(volume.hard_sets_by_muscle, flt)
 by_exercise = ui.cached(volume.volume_by_exercise, flt)
-
-if weeks.empty or int(weeks["sets"].sum()) == 0:
-    st.info("No working sets in this period. Pick a longer period in the sidebar, or import "
-            "a log on the Import page.")
-    st.stop()
 
 unit = flt.unit
 trained = weeks[weeks["sets"] > 0]
@@ -42,6 +34,18 @@ ui.plot(
 ui.plot(
     charts.muscle_balance(hard), key="chart-balance", file_name="backline-muscle-balance",
     empty="No posterior-chain work in this period yet.",
+)
+st.subheader("Back side vs front side")
+sides = ui.cached(balance.balance_summary, flt)
+st.write(sides["reading"])
+st.caption("Back side: erector spinae, lats, rhomboids / mid-traps, posterior delts, glutes, "
+           "hamstrings, calves. Front side: chest, front delts, quads, hip flexors. Hinge: "
+           "hinges, swings, bridges and thrusts; knee-dominant: squats, lunges, leg "
+           "extensions.")
+ui.plot(
+    charts.back_front_balance(sides["weekly"]), key="chart-back-front",
+    file_name="backline-back-front-balance",
+    empty="No hard sets on catalogued exercises in this period.",
 )
 ui.plot(charts.exercise_volume(by_exercise), key="chart-exercises",
         file_name="backline-sets-per-exercise", empty="No working sets per exercise to show.")

@@ -54,7 +54,10 @@ def run_cli(args: Sequence[str]) -> tuple[int, str, str]:
     """``backline ARGS`` in this process: (exit code, stdout, stderr)."""
     out, err = io.StringIO(), io.StringIO()
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
-        code = cli_main(list(args))
+        try:
+            code = cli_main(list(args))
+        except SystemExit as stop:  # argparse: --help, or a usage problem (exit 2)
+            code = stop.code if isinstance(stop.code, int) else 1
     return code, out.getvalue(), err.getvalue()
 
 

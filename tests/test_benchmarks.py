@@ -32,7 +32,9 @@ def test_import_benchmark_prints_its_ratio_and_reference_steps() -> None:
     assert any(measure.startswith("reference: every cell") for measure in by_measure)
 
 
-def test_report_benchmark_times_every_section() -> None:
+def test_report_benchmark_times_every_metric_and_rendering() -> None:
     out = _run("bench_report.py", "--sets", "2000", "--runs", "1")
     assert "build_report: median" in out
+    for name in ("trends", "milestones", "as_json", "render_text", "render_html"):
+        assert f"  {name} " in out
     assert "generated 2,000 sets" in out

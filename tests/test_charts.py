@@ -6,6 +6,7 @@ output of a small log through every builder, so a renamed column fails here, not
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -303,3 +304,18 @@ def test_charts_module_does_not_import_streamlit() -> None:
     with open(source, encoding="utf-8") as handle:
         text = handle.read()
     assert "import streamlit" not in text
+
+
+def test_back_front_balance_chart() -> None:
+    weekly = pd.DataFrame({
+        "week_start": pd.to_datetime(["2025-01-06", "2025-01-13"]),
+        "posterior": [5.0, 7.0], "anterior": [3.0, 0.0], "back_front": [5 / 3, float("nan")],
+    })
+    fig = charts.back_front_balance(weekly)
+    bars = [t for t in fig.data if t.type == "bar"]
+    assert [t.name for t in bars] == ["Back side", "Front side"]
+    assert list(bars[0].y) == [5.0, 7.0]
+    (line,) = [t for t in fig.data if t.type == "scatter"]
+    assert line.y[0] == 1.67 and math.isnan(line.y[1])  # no front side: no ratio drawn
+    empty = weekly.assign(posterior=0.0, anterior=0.0)
+    assert charts.back_front_balance(empty) is None

@@ -7,20 +7,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
-
+from tests.conftest import BAD, EXPORTS, ROOT
 from tests.ingest_helpers import run_cli, snapshot, template_csv
 
-ROOT = Path(__file__).resolve().parents[1]
-BAD = ROOT / "tests" / "data" / "bad"
-EXPORTS = ROOT / "tests" / "data" / "exports"
 IMPORT_KEYS = {"format", "rows_read", "imported", "duplicates", "skipped", "rejected",
                "athlete"}
-
-
-@pytest.fixture
-def db(tmp_path: Path) -> Path:
-    return tmp_path / "store.duckdb"
 
 
 def write(tmp_path: Path, name: str, rows: list[str]) -> Path:

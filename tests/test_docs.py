@@ -11,15 +11,13 @@ from pathlib import Path
 import pytest
 
 from analytics.cli import build_parser
-from analytics.filters import FORMULAS
+from analytics.filters import FORMULA_LABELS, FORMULAS
 from analytics.ingest import import_file
 from analytics.ingest.formats import BACKLINE_TEMPLATE
 from analytics.store import Store
+from tests.conftest import ROOT
 
-ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
-FORMULA_NAMES = {"epley": "Epley", "brzycki": "Brzycki", "lombardi": "Lombardi",
-                 "mayhew": "Mayhew", "oconner": "O'Conner", "wathan": "Wathan"}
 
 
 def section(title: str) -> str:
@@ -65,7 +63,7 @@ def test_every_cli_command_is_documented(command: str) -> None:
 
 @pytest.mark.parametrize("formula", FORMULAS)
 def test_every_e1rm_formula_is_explained(formula: str) -> None:
-    assert FORMULA_NAMES[formula] in section("How Backline computes its numbers")
+    assert FORMULA_LABELS[formula] in section("How Backline computes its numbers")
 
 
 def test_template_example_matches_the_template_and_imports_cleanly(tmp_path: Path) -> None:
@@ -78,3 +76,25 @@ def test_template_example_matches_the_template_and_imports_cleanly(tmp_path: Pat
         result = import_file(store, text.encode(), file_name="template.csv", unit="kg")
     rows = len(text.strip().splitlines()) - 1
     assert (result.format, result.rows_read, result.imported) == ("backline", rows, rows)
+
+
+def test_quick_start_documents_the_normal_install() -> None:
+    quick = section("Quick start")
+    for command in ("pipx install .", "python3 -m pip install .",
+                    "python3 -m pip install dist/backline-*.whl"):
+        assert command in quick, command
+
+
+def test_structure_section_describes_the_layout_as_it_is() -> None:
+    block = re.search(r"### How the app is structured\n\n```\n(.*?)\n```", README, re.S)
+    assert block, "README has no structure block"
+    text = block.group(1)
+    named = re.findall(r"^\s*([\w./-]+(?:\.py|\.toml|/))", text, re.M)
+    for name in named:  # everything the block names exists...
+        path = ROOT / name if (ROOT / name).exists() else ROOT / "analytics" / name.strip()
+        assert path.exists(), f"the structure section names {name}, which does not exist"
+    for module in sorted((ROOT / "analytics").glob("*.py")):  # ...and every module is named
+        if module.name != "__init__.py":
+            assert module.name in text, f"analytics/{module.name} is not in the structure"
+    for folder in ("ingest", "catalog"):
+        assert f"{folder}/" in text

@@ -20,7 +20,7 @@ from analytics.store import Store
 
 HOSTILE = "<img src=x onerror=alert(1)> & \"Jo\" </script><script>alert('x')</script>"
 CHARTS = ("chart-sessions", "chart-e1rm", "chart-e1rm-change", "chart-tonnage",
-          "chart-hard-sets", "chart-milestones")
+          "chart-hard-sets", "chart-back-front", "chart-milestones")
 
 
 @pytest.fixture(scope="module")

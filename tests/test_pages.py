@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from datetime import timedelta
 from pathlib import Path
 
@@ -17,15 +16,10 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[1]
-if str(ROOT) not in sys.path:  # `import ui` the way the app does (app.py's folder)
-    sys.path.insert(0, str(ROOT))
+import ui
+from analytics.store import Store
+from tests.conftest import APP, EXPORTS, ROOT
 
-import ui  # noqa: E402
-from analytics.store import Store  # noqa: E402
-
-APP = str(ROOT / "app.py")
-EXPORTS = ROOT / "tests" / "data" / "exports"
 DASHBOARD = {
     # page file: minimum number of charts drawn on the sample athlete
     "pages/overview.py": 1,
@@ -38,15 +32,8 @@ ALL_PAGES = [*DASHBOARD, "pages/import_log.py"]
 TIMEOUT = 60
 
 
-@pytest.fixture
-def db(tmp_path, monkeypatch) -> Path:  # type: ignore[no-untyped-def]
-    path = tmp_path / "backline.duckdb"
-    monkeypatch.setenv("BACKLINE_DB", str(path))
-    return path
-
-
 def _app() -> AppTest:
-    return AppTest.from_file(APP, default_timeout=TIMEOUT)
+    return AppTest.from_file(str(APP), default_timeout=TIMEOUT)
 
 
 def _open(page: str, at: AppTest | None = None) -> AppTest:
@@ -290,6 +277,31 @@ def test_mapping_an_unmapped_exercise(db) -> None:  # type: ignore[no-untyped-de
     assert any("in the catalog" in c.value for c in at.caption)
 
 
+def test_a_failing_mapping_form_saves_nothing_and_any_script_maps(db) -> None:  # type: ignore[no-untyped-def]
+    at = _open("pages/import_log.py")
+    csv = ("date,exercise,set,weight,unit,reps\n"
+           "2025-03-03 07:00,ルーマニアンデッドリフト（バーベル）,1,60,kg,10\n"
+           "2025-03-03 07:00,🏋️,1,20,kg,10\n").encode()
+    _upload(at, ("template.csv", csv))
+    at.button(key="import-button").click().run()
+    assert any("not in the catalog" in m.value for m in at.markdown)
+    for box in at.selectbox:
+        if box.label.startswith(("ルーマニアン", "🏋")):
+            box.set_value("romanian-deadlift")
+    at.button(key="FormSubmitter:map-exercises-Save exercise mappings").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Nothing was saved" in e.value and "no letters or digits" in e.value
+               for e in at.error)
+    assert len([b for b in at.selectbox if b.label.startswith(("ルーマニアン", "🏋"))]) == 2
+    # without the unmappable name the Japanese one maps
+    for box in at.selectbox:
+        if box.label.startswith("🏋"):
+            box.set_value(None)
+    at.button(key="FormSubmitter:map-exercises-Save exercise mappings").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("Mapped 1 sets" in s.value for s in at.success)
+
+
 def test_delete_the_sample_athlete(db) -> None:  # type: ignore[no-untyped-def]
     at = _open("pages/import_log.py")
     at.button(key="delete-sample").click().run()
@@ -319,10 +331,25 @@ def test_shared_session_gets_dashboard_pages_only_and_no_picker(db) -> None:  # 
         at.switch_page("pages/import_log.py")
 
 
-def test_build_pages_keeps_url_paths_stable() -> None:
-    source = (ROOT / "app.py").read_text(encoding="utf-8")
-    paths = re.findall(r'PageSpec\("pages/[a-z_]+\.py", "[A-Za-z]+", "([a-z]+)"', source)
-    assert paths[:6] == ["overview", "strength", "volume", "consistency", "programme", "import"]
+def test_page_table_keeps_url_paths_stable_and_every_page_has_a_caption() -> None:
+    import app  # importing the router runs nothing
+
+    assert list(app.PAGES) == ["overview", "strength", "volume", "consistency", "programme",
+                               "import", "coach", "share"]
+    for spec in app.PAGES.values():
+        assert (ROOT / spec.path).is_file() and spec.title and len(spec.caption) > 40
+
+
+def test_the_router_draws_each_page_title_and_caption_once(db: Path) -> None:
+    import app
+
+    _prepare_store(db, sample=True)
+    at = _app().run()
+    for spec in app.DASHBOARD_PAGES + app.OWNER_PAGES:
+        at.switch_page(spec.path).run()
+        assert not at.exception, [e.value for e in at.exception]
+        assert [t.value for t in at.title] == [spec.title]
+        assert spec.caption in [c.value for c in at.caption]
 
 
 # -- escaping -------------------------------------------------------------------------------------

@@ -8,8 +8,10 @@ from datetime import date
 import pandas as pd
 import pytest
 
+from analytics.errors import BacklineError
 from analytics.filters import Filters, materialised
-from analytics.report import SECTIONS, build_report, render_text
+from analytics.report import METRICS, build_report, render_text
+from analytics.serialise import plain
 from analytics.strength import trends
 from tests.analytics_helpers import Row, add_sets, new_store, sets_of
 
@@ -25,7 +27,7 @@ def _log() -> list[Row]:
         *sets_of("2025-01-09 18:00", RDL, 102.5, [10, 10, 10]),
         *sets_of("2025-01-13 18:00", RDL, 105, [8, 8]),
         *sets_of("2025-01-27 18:00", RDL, 105, [12, 12, 12]),
-        *sets_of("2025-01-27 18:00", "Cossack Squat", 10, [8]),
+        *sets_of("2025-01-27 18:00", "Jefferson Squat", 10, [8]),
     ]
 
 
@@ -38,9 +40,9 @@ def athlete_store():
 
 def test_report_keys_and_json(athlete_store) -> None:
     store, athlete = athlete_store
-    report = build_report(store.cursor(), Filters(athlete))
+    report = build_report(store.cursor(), Filters(athlete)).as_json()
     assert list(report) == [
-        "athlete", "period", "sessions", "weekly", "muscles", "exercises", "frequency",
+        "athlete", "period", "sessions", "weekly", "muscles", "balance", "exercises", "frequency",
         "milestones", "programme", "suggestions", "unmapped",
     ]  # fmt: skip
     json.dumps(report, allow_nan=False)  # strict JSON: no NaN, dates as text
@@ -51,7 +53,7 @@ def test_report_keys_and_json(athlete_store) -> None:
 
 def test_weekly_and_muscles(athlete_store) -> None:
     store, athlete = athlete_store
-    report = build_report(store.cursor(), Filters(athlete))
+    report = build_report(store.cursor(), Filters(athlete)).as_json()
     weekly = report["weekly"]
     assert [w["week_start"] for w in weekly] == [
         "2025-01-06", "2025-01-13", "2025-01-20", "2025-01-27",
@@ -68,7 +70,7 @@ def test_weekly_and_muscles(athlete_store) -> None:
 
 def test_exercises_milestones_suggestions_unmapped(athlete_store) -> None:
     store, athlete = athlete_store
-    report = build_report(store.cursor(), Filters(athlete))
+    report = build_report(store.cursor(), Filters(athlete)).as_json()
     rdl = report["exercises"]["romanian-deadlift"]
     # 12-rep sets give no e1RM, so only 01-09 and 01-13 count:
     # 102.5 x 10 -> 102.5 * (1 + 10/30) = 136.67 (best); 105 x 8 -> 105 * 1.2667 = 133
@@ -87,13 +89,13 @@ def test_exercises_milestones_suggestions_unmapped(athlete_store) -> None:
     assert report["programme"]["key"] == "beginner" and report["programme"]["chosen"] == "set"
     (advice,) = [item for item in report["suggestions"] if item["kind"] == "load"]
     assert advice["exercise_id"] == "romanian-deadlift" and advice["action"] == "add load"
-    assert report["unmapped"][0]["exercise_raw"] == "Cossack Squat"
+    assert report["unmapped"][0]["exercise_raw"] == "Jefferson Squat"
     assert "glute-bridge" not in report["exercises"]  # bodyweight only: no e1RM
 
 
 def test_lb_report_keeps_kg_keys_in_kg(athlete_store) -> None:
     store, athlete = athlete_store
-    report = build_report(store.cursor(), Filters(athlete, unit="lb"))
+    report = build_report(store.cursor(), Filters(athlete, unit="lb")).as_json()
     rdl = report["exercises"]["romanian-deadlift"]
     assert rdl["best_e1rm_kg"] == 136.67
     assert rdl["best_e1rm"] == pytest.approx(301.30, abs=0.01)  # 136.667 / 0.45359237
@@ -107,11 +109,12 @@ def test_shared_scan_gives_the_same_numbers(athlete_store) -> None:
     store, athlete = athlete_store
     cur = store.cursor()
     flt = Filters(athlete, start=date(2025, 1, 9))
-    alone = {name: section(cur, flt) for name, section in SECTIONS.items()}
+    alone = {name: metric(cur, flt) for name, metric in METRICS.items()}
     with materialised(cur, flt):
-        shared = {name: section(cur, flt) for name, section in SECTIONS.items()}
+        shared = {name: metric(cur, flt) for name, metric in METRICS.items()}
         assert trends(cur, flt).equals(trends(cur, flt))
-    assert json.dumps(alone, sort_keys=True) == json.dumps(shared, sort_keys=True)
+    assert json.dumps(plain(alone), sort_keys=True, default=repr) == json.dumps(
+        plain(shared), sort_keys=True, default=repr)
 
 
 def test_render_text(athlete_store) -> None:
@@ -122,21 +125,21 @@ def test_render_text(athlete_store) -> None:
     assert "posture & back-pain relief" in text
     assert "Romanian Deadlift" in text and "136.7 kg" in text
     assert "add 1-2.5 kg" in text
-    assert "Cossack Squat (1 sets)" in text
+    assert "Jefferson Squat (1 sets)" in text
 
 
 def test_empty_athlete() -> None:
     store, athlete = new_store()
-    report = build_report(store.cursor(), Filters(athlete))
+    report = build_report(store.cursor(), Filters(athlete)).as_json()
     json.dumps(report, allow_nan=False)
     assert report["sessions"] == 0 and report["weekly"] == [] and report["exercises"] == {}
     assert [m["status"] for m in report["milestones"]] == ["not reached"] * 3
-    assert "No training logged" in render_text(report)
+    assert "No training logged" in render_text(build_report(store.cursor(), Filters(athlete)))
 
 
 def test_unknown_athlete_is_a_clear_error() -> None:
     store, _ = new_store()
-    with pytest.raises(ValueError, match="No athlete with id 999"):
+    with pytest.raises(BacklineError, match="No athlete with id 999"):
         build_report(store.cursor(), Filters(999))
 
 
@@ -144,7 +147,7 @@ def test_a_half_read_result_on_the_cursor_does_not_block_the_report(athlete_stor
     store, athlete = athlete_store
     cur = store.cursor()
     cur.execute("SELECT * FROM sets").fetchone()  # the caller stops after one row
-    assert build_report(cur, Filters(athlete))["sessions"] == 4
+    assert build_report(cur, Filters(athlete)).sessions == 4
 
 
 def test_batch_shares_results_but_hands_out_independent_copies(athlete_store) -> None:
@@ -159,3 +162,42 @@ def test_batch_shares_results_but_hands_out_independent_copies(athlete_store) ->
     pd.testing.assert_frame_equal(second, alone)
     assert not (second["best_e1rm"] == 0).any()
     pd.testing.assert_frame_equal(trends(cur, flt), alone)  # batch over: computed afresh
+
+
+def test_each_metric_runs_once_and_the_renderings_compute_nothing(athlete_store,
+                                                                  monkeypatch) -> None:
+    from analytics import report as report_module
+    from analytics.html_report import render_html
+
+    store, athlete = athlete_store
+    calls: dict[str, int] = {}
+
+    def counted(name, metric):  # type: ignore[no-untyped-def]
+        def run(con, flt):  # type: ignore[no-untyped-def]
+            calls[name] = calls.get(name, 0) + 1
+            return metric(con, flt)
+        return run
+
+    monkeypatch.setattr(report_module, "METRICS", {
+        name: counted(name, metric) for name, metric in METRICS.items()})
+    cur = store.cursor()
+    report = build_report(cur, Filters(athlete))
+    assert calls == dict.fromkeys(METRICS, 1)
+    cur.close()
+    store.close()  # nothing below can reach the store: the renderings use the model only
+    html = render_html(report)
+    text = render_text(report)
+    data = report.as_json()
+    assert data["sessions"] == report.sessions == 4
+    for card in report.headline():  # the Overview page shows these same figures
+        assert card.label in html and card.value.replace("'", "&#x27;") in html
+    assert "e1RM trend (median lift)" in html and "Sessions: 4 in 4 weeks" in text
+
+
+def test_formula_labels_come_from_one_place(athlete_store) -> None:
+    from analytics.html_report import render_html
+
+    store, athlete = athlete_store
+    report = build_report(store.cursor(), Filters(athlete, formula="oconner"))
+    assert "e1RM by O'Conner" in render_text(report)
+    assert "O&#x27;Conner" in render_html(report)

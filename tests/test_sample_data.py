@@ -43,7 +43,7 @@ RDL = "Romanian Deadlift (Barbell)"
 
 @functools.cache
 def generator() -> ModuleType:
-    """The generator module, loaded from its path (sample_data is not a package)."""
+    """The generator module, loaded from its path (run as a script, as its README says)."""
     spec = importlib.util.spec_from_file_location("sample_data_generate", GENERATOR)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

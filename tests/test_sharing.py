@@ -26,6 +26,7 @@ from analytics.sharing import (
     revoke,
 )
 from analytics.store import Store
+from tests.conftest import APP
 
 URLSAFE = set(string.ascii_letters + string.digits + "-_")
 NOW = datetime(2025, 3, 1, 12, 0, 0)
@@ -429,14 +430,13 @@ def test_migration_adds_settings_columns(tmp_path) -> None:
     con.close()
     with Store(db) as store:
         scope = resolve(store, "t" * 43)
-        assert scope is not None and scope.unit is None and scope.formula is None
+        # no unit stored with the link: the athlete's display unit (nothing known: kg)
+        assert scope is not None and scope.unit == "kg" and scope.formula is None
 
 
 # -- the app (AppTest): share mode, scope, owner password, share and coach pages -----------
 # Each test has its own DuckDB file (BACKLINE_DB); the app caches one store per path.
 
-ROOT = Path(__file__).resolve().parents[1]
-APP = str(ROOT / "app.py")
 DASHBOARD_PAGES = ["pages/overview.py", "pages/strength.py", "pages/volume.py",
                    "pages/consistency.py", "pages/programme.py"]
 OWNER_ONLY_PAGES = ["pages/import_log.py", "pages/share.py", "pages/coach.py"]
@@ -467,7 +467,7 @@ def two_athletes(tmp_path, monkeypatch) -> tuple[Path, int, int]:
 def _app():  # type: ignore[no-untyped-def]
     from streamlit.testing.v1 import AppTest
 
-    return AppTest.from_file(APP, default_timeout=90)
+    return AppTest.from_file(str(APP), default_timeout=90)
 
 
 def _texts(at) -> str:  # type: ignore[no-untyped-def]

@@ -80,11 +80,12 @@ def test_only_working_loaded_sets_of_up_to_ten_reps_give_an_e1rm() -> None:
             Row("2025-01-06 18:00", RDL, 80, 12),  # high-rep: rep PR material only
             Row("2025-01-06 18:00", RDL, 100, 10),
             Row("2025-01-06 18:00", "Pull Up", None, 8),  # bodyweight: no e1RM
-            Row("2025-01-06 18:00", "Mystery Lift", 50, 5),  # unmapped: not analysed
+            Row("2025-01-06 18:00", "Mystery Lift", 50, 5),  # unmapped: its own lift
         ],
     )
     frame = set_e1rm(store.cursor(), Filters(athlete))
-    assert frame["reps"].tolist() == [10]
+    assert frame["reps"].tolist() == [10, 5]
+    assert frame["exercise_id"].tolist() == ["romanian-deadlift", "~mystery lift"]
     assert frame["e1rm"].iloc[0] == pytest.approx(100 * (1 + 10 / 30))
 
 
@@ -258,3 +259,26 @@ def test_theil_sen_sampling_long_histories_agrees_with_exact() -> None:
     assert sampled.slope == pytest.approx(exact.slope, rel=0.02)
     assert sampled.low == pytest.approx(exact.low, rel=0.05)
     assert sampled.high == pytest.approx(exact.high, rel=0.05)
+
+
+def test_an_unmapped_lift_gets_its_trend_prs_and_plateau_under_its_own_name() -> None:
+    store, athlete = new_store()
+    # one lift logged under case and spacing variants of one name, three weekly sessions
+    add_sets(store, athlete, [
+        Row("2025-01-06 18:00", "Zercher  Good Morning", 60, 5),
+        Row("2025-01-13 18:00", "zercher good morning", 65, 5),
+        Row("2025-01-20 18:00", "Zercher Good Morning ", 70, 5),
+    ])
+    con = store.cursor()
+    (lift,) = trends(con, Filters(athlete)).to_dict("records")
+    assert lift["exercise_id"] == "~zercher good morning"
+    assert lift["exercise"] == "Zercher good morning"
+    assert lift["sessions"] == 3
+    assert lift["best_e1rm"] == pytest.approx(70 * (1 + 5 / 30))
+    assert lift["trend_all_pct"] > 0 and not lift["plateau"]
+    prs = personal_records(con, Filters(athlete))
+    # sessions 2 and 3 beat the best before them on e1RM and on load
+    assert sorted(prs["kind"]) == ["e1rm", "e1rm", "load", "load"]
+    assert set(prs["exercise"]) == {"Zercher good morning"}
+    bests = session_bests(con, Filters(athlete))
+    assert bests["exercise"].tolist() == ["Zercher good morning"] * 3

@@ -59,11 +59,11 @@ def test_less_assistance_reads_as_progress() -> None:
     store, flt = _store(ASSISTED)
     with store.cursor() as cur:
         progress = assisted_progress(cur, flt)
-    row = progress.set_index("lift").loc["pull-up"]
+    row = progress.set_index("lift").loc["assisted-pull-up"]
     assert (row.sessions, row.first, row.last, row.least, row.change) == (3, 40.0, 30.0,
                                                                           30.0, -10.0)
     assert row.trend_per_week == pytest.approx(-5.0)  # 5 kg less help every week
-    assert row.exercise == "Pull-Up"
+    assert row.exercise == "Assisted Pull-Up"
     with store.cursor() as cur:
         pounds = assisted_progress(cur, Filters(athlete_id=flt.athlete_id, unit="lb"))
     assert pounds.loc[0, "change"] == pytest.approx(-10 / 0.45359237)
@@ -74,12 +74,12 @@ def test_with_body_weight_an_assisted_set_moves_the_rest_of_it() -> None:
     with store.cursor() as cur:
         bests = session_bests(cur, flt)
         lifts = trends(cur, flt).set_index("exercise_id")
-    pull = bests[bests["exercise_id"] == "pull-up"]
+    pull = bests[bests["exercise_id"] == "assisted-pull-up"]
     # Epley on 80 - 40 = 40 kg x 8 (the 45 kg set moved less), then 45, then 50 kg
     assert pull["e1rm"].tolist() == pytest.approx([40 * (1 + 8 / 30), 45 * (1 + 8 / 30),
                                                    50 * (1 + 8 / 30)])
     assert pull["weight"].tolist() == pytest.approx([40.0, 45.0, 50.0])
-    assert lifts.loc["pull-up", "trend_all_pct"] > 0  # less help: stronger
+    assert lifts.loc["assisted-pull-up", "trend_all_pct"] > 0  # less help: stronger
 
 
 def test_a_weighted_pull_up_adds_the_body_weight_when_known() -> None:
@@ -112,5 +112,5 @@ def test_fitbod_negative_weights_are_assistance() -> None:
 
 
 def test_the_whole_body_lifts_come_from_the_catalog() -> None:
-    assert {"pull-up", "chin-up"} <= set(whole_body_lifts())
+    assert {"pull-up", "chin-up", "chest-dip", "triceps-dip"} <= set(whole_body_lifts())
     assert "glute-bridge" not in whole_body_lifts()  # a bodyweight lift, but not all of it

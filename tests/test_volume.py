@@ -95,12 +95,12 @@ def test_hard_sets_per_muscle_primary_one_secondary_half() -> None:
     store, athlete = new_store()
     add_sets(store, athlete, _log())
     frame = hard_sets_by_muscle(store.cursor(), Filters(athlete))
-    # 3 weeks x 9 muscles, zeros kept
-    assert len(frame) == 27
+    # 3 weeks x 18 muscles, zeros kept
+    assert len(frame) == 54
     week = frame[frame["week_start"].dt.strftime("%Y-%m-%d") == "2025-01-06"]
     got = dict(zip(week["muscle"], week["hard_sets"], strict=True))
     # RDL x3: hamstrings, glutes 1.0, erectors 0.5
-    # Pull-up x2: lats 1.0; rhomboids/mid-traps, posterior delts, core 0.5
+    # Pull-up x2: lats 1.0; rhomboids/mid-traps, posterior delts, biceps, core 0.5
     # Wall sit x2: quads 1.0, glutes 0.5 (holds count as sets)
     assert got == {
         "erector_spinae": 1.5,
@@ -110,8 +110,17 @@ def test_hard_sets_per_muscle_primary_one_secondary_half() -> None:
         "glutes": 4.0,
         "hamstrings": 3.0,
         "calves": 0.0,
+        "chest": 0.0,
+        "front_delts": 0.0,
+        "side_delts": 0.0,
+        "biceps": 1.0,
+        "triceps": 0.0,
+        "forearms": 0.0,
         "quads": 2.0,
+        "adductors": 0.0,
+        "abductors": 0.0,
         "core": 1.0,
+        "hip_flexors": 0.0,
     }
     empty = frame[frame["week_start"].dt.strftime("%Y-%m-%d") == "2025-01-13"]
     assert empty["hard_sets"].sum() == 0

@@ -1,36 +1,36 @@
 """The exercise catalog: which exercise a logged name means and which muscles it trains.
 
-The catalog is data (``exercises.csv`` next to this file) so a coach can add an exercise or
-an alias without touching code. Apps name the same lift differently ("Romanian Deadlift
-(Barbell)", "RDL", "Romanian Deadlift"), so names resolve in a fixed, deterministic order:
+The catalog is data (``exercises.csv`` next to this file, one row per exercise; its columns
+and the source of every fact are described in ``README.md`` beside it) so a coach can add
+an exercise or an alias without touching code. How a logged name finds its exercise, and
+when Backline suggests one, is in :mod:`analytics.catalog.matching`.
 
-1. a user alias (stored in ``exercise_aliases``, keyed by the normalised name) — the user
-   has the last word;
-2. an exact catalog alias or display name;
-3. the normalised text (case, punctuation, hyphens and spacing ignored);
-4. the normalised text without equipment words ("dumbbell", "cable"...), only when that
-   leaves exactly one catalog exercise.
-
-Anything else stays unmapped (``exercise_id`` NULL): it is listed with a fuzzy suggestion
-for the user to confirm, never dropped and never guessed silently.
+Unmapped names (``exercise_id`` NULL) are listed, never dropped: they keep their tonnage
+and set counts and their own e1RM trend (:data:`LIFT_KEY_SQL`), but no muscle credit.
 """
 
 from __future__ import annotations
 
-import difflib
 import functools
-import re
-import unicodedata
 from collections.abc import Iterable, Mapping
 from importlib import resources
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
+from .matching import EQUIPMENT_WORDS, Index, Label, normalise_name, resolve_with, tokens
+
 if TYPE_CHECKING:
     import duckdb
 
     from analytics.store import Store
+
+__all__ = [
+    "ANTERIOR", "EQUIPMENT_WORDS", "MUSCLES", "MUSCLE_LABELS", "POSTERIOR_CHAIN", "LIFT_KEY_SQL",
+    "exercise_name", "is_unmapped_key", "load_catalog", "muscle_label", "muscle_weights",
+    "normalise_name", "register", "resolve_many", "set_user_alias", "set_user_aliases",
+    "suggest", "tokens", "unmapped", "unmapped_count", "user_aliases",
+]
 
 MUSCLES: tuple[str, ...] = (
     "erector_spinae",
@@ -40,65 +40,71 @@ MUSCLES: tuple[str, ...] = (
     "glutes",
     "hamstrings",
     "calves",
+    "chest",
+    "front_delts",
+    "side_delts",
+    "biceps",
+    "triceps",
+    "forearms",
     "quads",
+    "adductors",
+    "abductors",
     "core",
+    "hip_flexors",
 )
-"""Every muscle the catalog may name, posterior chain first (quads/core are for accessories)."""
+"""Every muscle (group) the catalog may name: the posterior chain first, then the rest."""
 
 POSTERIOR_CHAIN: tuple[str, ...] = MUSCLES[:7]
-"""The muscles the programmes are built to grow; milestone evidence reports these."""
+"""The back side of the body the programmes are built to grow; milestone evidence and the
+balance read report these."""
+
+ANTERIOR: tuple[str, ...] = ("chest", "front_delts", "quads", "hip_flexors")
+"""The front-side groups that dominate most logs ("anterior dominance"); see
+:mod:`analytics.balance`."""
+
+MUSCLE_LABELS: dict[str, str] = {
+    "erector_spinae": "Erector spinae",
+    "lats": "Lats",
+    "rhomboids_mid_traps": "Rhomboids / mid-traps",
+    "posterior_delts": "Posterior delts",
+    "glutes": "Glutes",
+    "hamstrings": "Hamstrings",
+    "calves": "Calves",
+    "chest": "Chest",
+    "front_delts": "Front delts",
+    "side_delts": "Side delts",
+    "biceps": "Biceps",
+    "triceps": "Triceps",
+    "forearms": "Forearms",
+    "quads": "Quads",
+    "adductors": "Adductors",
+    "abductors": "Abductors",
+    "core": "Abs / core",
+    "hip_flexors": "Hip flexors",
+}
+"""What a person reads for each muscle id (pages, charts and reports never show raw ids)."""
 
 PRIMARY_WEIGHT = 1.0
 SECONDARY_WEIGHT = 0.5
 
-# Words that say which tool moved the load, not which movement it was. Dropping them is only
-# the last resolution step, and only when it leaves a single candidate.
-_EQUIPMENT_WORDS = frozenset(
-    {
-        "barbell",
-        "dumbbell",
-        "dumbbells",
-        "kettlebell",
-        "kettlebells",
-        "cable",
-        "machine",
-        "band",
-        "banded",
-        "smith",
-        "bodyweight",
-        "weighted",
-        "plate",
-        "loaded",
-        "ez",
-        "db",
-        "bb",
-        "kb",
-    }
-)
+NO_HARD_SETS_PATTERNS = frozenset({"cardio"})
+"""Movement patterns whose sets are conditioning, not hard sets: the catalog names their
+muscles, but they are not credited in hard sets per muscle."""
 
-# Below this similarity a fuzzy suggestion is more likely to mislead than to help.
-_MIN_SUGGESTION_SCORE = 0.65
+LIFT_KEY_SQL = (
+    "coalesce(exercise_id, '~' || lower(regexp_replace(trim(exercise_raw), '\\s+', ' ', 'g')))"
+)
+"""SQL for the lift a set belongs to: its catalog id, or for an unmapped set ``~`` and its
+name as logged, lower-cased with spaces collapsed, so "Jefferson squat" and "jefferson  Squat"
+are one lift. ``~`` never starts a catalog id, so the two kinds cannot collide."""
 
 _TRUE = {"true", "1", "yes", "y"}
+_FLAGS = ("unilateral", "bodyweight", "timed", "assisted")
 
 
-def normalise_name(name: str) -> str:
-    """Canonical text of an exercise name, used as the key for every non-exact match.
-
-    Case-folded, accents removed, ``&`` read as "and", parentheses and other punctuation
-    turned into spaces (their words are kept: "Row (Dumbbell)" and "Dumbbell Row" differ in
-    order, not content), apostrophes dropped ("Farmer's" = "Farmers"), spaces collapsed.
-    """
-    text = unicodedata.normalize("NFKD", name)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
-    text = text.replace("&", " and ").replace("'", "").replace("\u2019", "")
-    text = re.sub(r"[^0-9a-z]+", " ", text)
-    return " ".join(text.split())
-
-
-def _core_name(normalised: str) -> str:
-    """A normalised name without equipment words (last-resort matching key)."""
-    return " ".join(word for word in normalised.split() if word not in _EQUIPMENT_WORDS)
+def muscle_label(muscle: str) -> str:
+    """The human label of a muscle id (the id made readable when it is not a catalog one)."""
+    return MUSCLE_LABELS.get(muscle, muscle.replace("_", " ").capitalize())
 
 
 def _split(value: object, sep: str) -> list[str]:
@@ -116,13 +122,13 @@ def _catalog() -> pd.DataFrame:
         {
             "id": raw["id"].str.strip(),
             "name": raw["name"].str.strip(),
+            "region": raw["region"].str.strip(),
             "pattern": raw["pattern"].str.strip(),
             "primary": [_split(v, ";") for v in raw["primary"]],
             "secondary": [_split(v, ";") for v in raw["secondary"]],
-            "unilateral": raw["unilateral"].str.strip().str.lower().isin(_TRUE),
-            "bodyweight": raw["bodyweight"].str.strip().str.lower().isin(_TRUE),
-            "timed": raw["timed"].str.strip().str.lower().isin(_TRUE),
+            **{flag: raw[flag].str.strip().str.lower().isin(_TRUE) for flag in _FLAGS},
             "aliases": [_split(v, "|") for v in raw["aliases"]],
+            "muscles_source": raw["muscles_source"].str.strip(),
         }
     )
     return frame
@@ -131,9 +137,11 @@ def _catalog() -> pd.DataFrame:
 def load_catalog() -> pd.DataFrame:
     """One row per exercise.
 
-    Columns: ``id``, ``name``, ``pattern``, ``primary`` and ``secondary`` (lists of muscle
-    names), ``unilateral``, ``bodyweight``, ``timed`` (bools), ``aliases`` (list of names the
-    apps use). A fresh copy each call, so callers may modify it.
+    Columns: ``id``, ``name``, ``region`` (body part: chest, back, shoulders, arms, legs,
+    core, full body, cardio), ``pattern`` (movement pattern), ``primary`` and ``secondary``
+    (lists of muscle ids), ``unilateral``, ``bodyweight``, ``timed``, ``assisted`` (bools),
+    ``aliases`` (list of names the apps use), ``muscles_source`` (where the muscle facts
+    come from, see the catalog README). A fresh copy each call, so callers may modify it.
     """
     return _catalog().copy(deep=True)
 
@@ -142,6 +150,7 @@ def muscle_weights() -> pd.DataFrame:
     """Long table ``exercise_id, muscle, weight``: 1.0 per primary, 0.5 per secondary muscle.
 
     The analytics join this in SQL to turn working sets into hard sets per muscle.
+    Conditioning (:data:`NO_HARD_SETS_PATTERNS`) is left out.
     """
     return _muscle_weights().copy()
 
@@ -151,6 +160,7 @@ def _muscle_weights() -> pd.DataFrame:
     rows = [
         (row.id, muscle, weight)
         for row in _catalog().itertuples(index=False)
+        if row.pattern not in NO_HARD_SETS_PATTERNS
         for muscles, weight in ((row.primary, PRIMARY_WEIGHT), (row.secondary, SECONDARY_WEIGHT))
         for muscle in muscles
     ]
@@ -158,19 +168,12 @@ def _muscle_weights() -> pd.DataFrame:
 
 
 @functools.cache
-def _indexes() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
-    """(exact name -> id, normalised name -> id, unambiguous core name -> id)."""
-    exact: dict[str, str] = {}
-    normalised: dict[str, str] = {}
-    core_candidates: dict[str, set[str]] = {}
-    for row in _catalog().itertuples(index=False):
-        for label in (row.name, *row.aliases):
-            exact.setdefault(label, row.id)
-            key = normalise_name(label)
-            normalised.setdefault(key, row.id)
-            core_candidates.setdefault(_core_name(key), set()).add(row.id)
-    core = {key: next(iter(ids)) for key, ids in core_candidates.items() if key and len(ids) == 1}
-    return exact, normalised, core
+def _index() -> Index:
+    return Index(
+        Label(label, row.id)
+        for row in _catalog().itertuples(index=False)
+        for label in (row.name, *row.aliases)
+    )
 
 
 def resolve_many(
@@ -178,63 +181,21 @@ def resolve_many(
 ) -> dict[str, str | None]:
     """Map each distinct logged name to a catalog id, or None when it is not recognised.
 
-    ``user_aliases`` maps *normalised* names to catalog ids and wins over the catalog, so a
-    user who says "my 'Hinge' is a Romanian deadlift" is obeyed.
+    ``user_aliases`` maps *normalised* names (:func:`normalise_name`) to catalog ids and
+    wins over the catalog, so a user who says "my 'Hinge' is a Romanian deadlift" is obeyed.
     """
-    exact, normalised, core = _indexes()
-    overrides = dict(user_aliases or {})
-    resolved: dict[str, str | None] = {}
-    for name in names:
-        if name in resolved:
-            continue
-        key = normalise_name(name)
-        resolved[name] = (
-            overrides.get(key)
-            or exact.get(name)
-            or normalised.get(key)
-            or core.get(_core_name(key))
-        )
-    return resolved
+    return resolve_with(_index(), names, user_aliases)
 
 
-def _similarity(query: str, label: str) -> float:
-    """Mean of the character similarity and a typo-tolerant word overlap (Dice).
-
-    Character similarity alone prefers short labels ("Split Squat" -> "Squat"); the word
-    overlap rewards sharing whole words ("Bulgarian Split Squat"), and counting a word as
-    shared when it is 80 % similar keeps typos ("Romanain") from being punished twice.
-    """
-    chars = difflib.SequenceMatcher(None, query, label).ratio()
-    query_words, label_words = query.split(), label.split()
-    shared = sum(
-        any(difflib.SequenceMatcher(None, word, other).ratio() >= 0.8 for other in label_words)
-        for word in query_words
-    )
-    words = 2 * shared / (len(query_words) + len(label_words))
-    return (chars + min(words, 1.0)) / 2
-
-
-@functools.lru_cache(maxsize=4096)
+@functools.lru_cache(maxsize=65_536)
 def suggest(name: str) -> tuple[str, float] | None:
-    """The closest catalog exercise to an unrecognised name, with a similarity in [0, 1].
+    """The catalog exercise an unrecognised name most probably is, with a score in (0, 1],
+    or None when no exercise fits precisely (rules in :mod:`analytics.catalog.matching`).
 
-    Compares the normalised name with every normalised catalog name and alias and returns
-    the best, or None when nothing is at least 0.65 similar. Cached: the unmapped list is
-    re-read on every dashboard run and the same few names come back each time.
+    Cached per name, and each call is a few dictionary look-ups, so the unmapped list of a
+    log with thousands of unknown names is read in milliseconds.
     """
-    key = normalise_name(name)
-    if not key:
-        return None
-    _, normalised, _ = _indexes()
-    best_id: str | None = None
-    best_score = 0.0
-    for label in sorted(normalised):
-        score = _similarity(key, label)
-        if score > best_score:
-            best_id, best_score = normalised[label], score
-    if best_id is None or best_score < _MIN_SUGGESTION_SCORE:
-        return None
-    return best_id, round(best_score, 3)
+    return _index().suggest(name)
 
 
 @functools.cache
@@ -243,8 +204,17 @@ def _names() -> dict[str, str]:
     return dict(zip(catalog["id"], catalog["name"], strict=True))
 
 
+def is_unmapped_key(lift: str) -> bool:
+    """True for the lift key of an unmapped name (see :data:`LIFT_KEY_SQL`)."""
+    return lift.startswith("~")
+
+
 def exercise_name(exercise_id: str) -> str:
-    """Display name of a catalog id (the id itself if unknown, so labels never go blank)."""
+    """Display name of a catalog id or unmapped-lift key (an unknown id is returned as it is,
+    so labels never go blank)."""
+    if is_unmapped_key(exercise_id):
+        text = exercise_id[1:]
+        return text[:1].upper() + text[1:]
     return _names().get(exercise_id, exercise_id)
 
 
@@ -252,10 +222,11 @@ def register(con: duckdb.DuckDBPyConnection) -> None:
     """Make the catalog queryable on ``con`` as ``catalog_exercises`` and ``catalog_muscles``.
 
     The analytics join sets to muscles in SQL; registering the small catalog frames (a few
-    dozen rows, no copy) on the cursor keeps the catalog as data, not as a table the store
-    would have to migrate whenever an exercise is added.
+    hundred rows, no copy) on the cursor keeps the catalog as data, not as a table the store
+    would have to migrate whenever an exercise is added. ``catalog_exercises`` has ``id``,
+    ``name``, ``region``, ``pattern`` and the four flags.
     """
-    exercises = _catalog()[["id", "name", "pattern", "unilateral", "bodyweight", "timed"]]
+    exercises = _catalog()[["id", "name", "region", "pattern", *_FLAGS]]
     con.complete()  # registering fails while a caller's result is still half-read
     con.register("catalog_exercises", exercises)
     con.register("catalog_muscles", _muscle_weights())
@@ -267,50 +238,99 @@ def user_aliases(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
     return {alias: exercise_id for alias, exercise_id in rows}
 
 
-def set_user_alias(store: Store, name: str, exercise_id: str) -> int:
-    """Remember that ``name`` means ``exercise_id`` and re-map the sets already logged.
-
-    Every stored set whose ``exercise_raw`` normalises to the same text is updated, for all
-    athletes, in the same transaction as the alias, so the dashboard never shows the alias
-    without its effect. Returns the number of set rows updated.
-    """
-    if exercise_id not in set(_catalog()["id"]):
+def _alias_key(name: str, exercise_id: str, known: set[str]) -> str:
+    """The normalised key for a new alias, or ValueError saying what is wrong with it."""
+    if exercise_id not in known:
         raise ValueError(f"Unknown exercise id {exercise_id!r}: it is not in the catalog.")
     key = normalise_name(name)
     if not key:
-        raise ValueError("The exercise name is empty.")
+        raise ValueError(
+            f"The exercise name {name!r} has no letters or digits, so it cannot be mapped."
+        )
+    return key
+
+
+def set_user_aliases(store: Store, choices: Mapping[str, str]) -> int:
+    """Remember that each name in ``choices`` means its catalog id and re-map the sets
+    already logged, all in one transaction: every alias is checked before anything is
+    written, so a bad entry saves nothing (ValueError naming the entry).
+
+    Every stored set whose ``exercise_raw`` normalises to the same text as a chosen name
+    is updated, for all athletes. Returns the number of set rows updated.
+    """
+    known = set(_catalog()["id"])
+    keys = {_alias_key(name, exercise_id, known): exercise_id
+            for name, exercise_id in choices.items()}
+    if not keys:
+        return 0
     with store.transaction() as cur:
-        cur.execute(
+        cur.executemany(
             "INSERT INTO exercise_aliases (alias_norm, exercise_id) VALUES (?, ?) "
             "ON CONFLICT (alias_norm) DO UPDATE SET exercise_id = excluded.exercise_id",
-            [key, exercise_id],
+            list(keys.items()),
         )
-        raw_names = [
-            raw
-            for (raw,) in cur.execute("SELECT DISTINCT exercise_raw FROM sets").fetchall()
-            if normalise_name(raw) == key
-        ]
-        if not raw_names:
-            return 0
-        ((updated,),) = cur.execute(
-            "UPDATE sets SET exercise_id = ? WHERE list_contains(?, exercise_raw)",
-            [exercise_id, raw_names],
-        ).fetchall()
-    return int(updated)
+        raw_names = [raw for (raw,) in cur.execute(
+            "SELECT DISTINCT exercise_raw FROM sets").fetchall()]
+        targets: dict[str, list[str]] = {}
+        for raw in raw_names:
+            exercise_id = keys.get(normalise_name(raw))
+            if exercise_id:
+                targets.setdefault(exercise_id, []).append(raw)
+        updated = 0
+        for exercise_id, raws in targets.items():
+            ((count,),) = cur.execute(
+                "UPDATE sets SET exercise_id = ? WHERE list_contains(?, exercise_raw)",
+                [exercise_id, raws],
+            ).fetchall()
+            updated += int(count)
+    return updated
 
 
-def unmapped(con: duckdb.DuckDBPyConnection, athlete_id: int) -> pd.DataFrame:
-    """Logged names with no catalog id, most-logged first, each with a fuzzy suggestion.
+def set_user_alias(store: Store, name: str, exercise_id: str) -> int:
+    """:func:`set_user_aliases` for one name."""
+    return set_user_aliases(store, {name: exercise_id})
 
-    Columns: ``exercise_raw``, ``sets``, ``suggestion_id``, ``suggestion_name``, ``score``
-    (suggestion columns are missing values when nothing is close enough).
-    """
-    counts = con.execute(
-        "SELECT exercise_raw, count(*) AS sets FROM sets "
-        "WHERE athlete_id = ? AND exercise_id IS NULL "
-        "GROUP BY exercise_raw ORDER BY sets DESC, exercise_raw",
+
+_UNMAPPED_SQL = """
+    SELECT exercise_raw, count(*) AS sets FROM sets
+    WHERE athlete_id = ? AND exercise_id IS NULL GROUP BY exercise_raw
+"""
+
+
+def unmapped_count(con: duckdb.DuckDBPyConnection, athlete_id: int) -> int:
+    """How many distinct unmapped lifts (as :func:`unmapped` groups them) the athlete has."""
+    return len(_unmapped_groups(con, athlete_id))
+
+
+def _unmapped_groups(con: duckdb.DuckDBPyConnection, athlete_id: int) -> pd.DataFrame:
+    """Unmapped names grouped by lift key, most sets first: ``lift``, ``exercise_raw`` (the
+    most-logged spelling), ``sets``, ``spellings``."""
+    key = LIFT_KEY_SQL.replace("exercise_id", "NULL")
+    return con.execute(
+        f"""WITH names AS ({_UNMAPPED_SQL}),
+        keyed AS (SELECT {key} AS lift, exercise_raw, sets FROM names)
+        SELECT lift, arg_max(exercise_raw, sets) AS exercise_raw,
+               CAST(sum(sets) AS BIGINT) AS sets, count(*) AS spellings
+        FROM keyed GROUP BY lift ORDER BY sets DESC, exercise_raw""",
         [athlete_id],
     ).df()
+
+
+def unmapped(con: duckdb.DuckDBPyConnection, athlete_id: int, *, limit: int | None = None,
+             offset: int = 0) -> pd.DataFrame:
+    """Logged names with no catalog id, most-logged first, each with a suggestion or none.
+
+    Spellings that differ only in case and spacing are one row (the most-logged spelling
+    shown, the sets of all of them counted). ``limit``/``offset`` page through the list
+    (the Import page shows a page at a time); suggestions are computed for the rows
+    returned only.
+
+    Columns: ``exercise_raw``, ``sets``, ``suggestion_id``, ``suggestion_name``, ``score``
+    (suggestion columns are missing values when nothing fits precisely).
+    """
+    groups = _unmapped_groups(con, athlete_id)
+    stop = None if limit is None else offset + limit
+    counts = groups.iloc[offset:stop][["exercise_raw", "sets"]].reset_index(drop=True)
     suggestions = [suggest(raw) for raw in counts["exercise_raw"]]
     counts["sets"] = counts["sets"].astype("int64")
     counts["suggestion_id"] = pd.array([s[0] if s else None for s in suggestions], dtype="string")

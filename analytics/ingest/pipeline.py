@@ -102,16 +102,16 @@ def _athlete_name(athlete: str) -> str:
 
 @dataclass(frozen=True)
 class _Settings:
-    """What the store remembers about an athlete (None: new, or not learned yet)."""
+    """What the store remembers about an athlete beyond the unit (None: new, or not
+    learned yet; the unit has its one rule, :meth:`Store.known_unit`)."""
 
-    unit: str | None = None
     distance_unit: str | None = None
     time_zone: str | None = None
 
 
 def _settings(store: Store, athlete: str) -> _Settings:
     row = store.query_df(
-        "SELECT unit, distance_unit, time_zone FROM athletes WHERE name = ?", [athlete]
+        "SELECT distance_unit, time_zone FROM athletes WHERE name = ?", [athlete]
     )
     if row.empty:
         return _Settings()
@@ -400,11 +400,15 @@ def _sessions_by_day(cur: duckdb.DuckDBPyConnection) -> None:
 
 def _map_exercises(cur: duckdb.DuckDBPyConnection, names: list[str]) -> None:
     """Attach catalog ids to staged rows (user aliases first, then the catalog), and say
-    which names are assisted lifts (their load is help, not weight lifted)."""
+    which names are assisted lifts (their load is help, not weight lifted): the name says
+    so, or the catalog entry it resolves to is an assisted one."""
     resolved = catalog.resolve_many(names, catalog.user_aliases(cur))
+    entries = catalog.load_catalog()
+    assisted_ids = set(entries.loc[entries["assisted"].astype(bool), "id"])
     mapping = pd.DataFrame(
         {"exercise_raw": list(resolved), "exercise_id": list(resolved.values()),
-         "assisted": [is_assisted(name) for name in resolved]},
+         "assisted": [is_assisted(name) or resolved[name] in assisted_ids
+                      for name in resolved]},
         columns=["exercise_raw", "exercise_id", "assisted"],
     ).astype({"exercise_raw": "object", "exercise_id": "object", "assisted": "bool"})
     cur.register("exercise_map", mapping)
@@ -467,7 +471,7 @@ def import_file(
             layout = checked_date_format(date_format, source.name)
             plan = dataclasses.replace(plan, date_formats=(layout,), day_month=False)
         settings = _settings(store, name)
-        chosen_unit = _resolve_unit(plan, unit, settings.unit, source)
+        chosen_unit = _resolve_unit(plan, unit, store.known_unit(name), source)
         chosen_distance = _resolve_distance_unit(plan, distance_unit, settings.distance_unit,
                                                  plan.weight_unit or chosen_unit)
         cur = store.cursor()

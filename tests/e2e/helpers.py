@@ -51,26 +51,30 @@ def _healthy(url: str) -> bool:
 
 
 @contextlib.contextmanager
-def streamlit_server(db_dir: Path, extra_env: dict[str, str] | None = None) -> Iterator[str]:
+def streamlit_server(db_dir: Path, extra_env: dict[str, str] | None = None,
+                     serve: list[str] | None = None) -> Iterator[str]:
     """Run ``streamlit run app.py`` with its store in ``db_dir``; yield the base URL.
 
-    Waits for ``/_stcore/health``; the server runs in its own process group, which is
-    terminated (then killed) on exit. Its log is ``db_dir/streamlit.log``.
+    ``serve``: start the server with this command instead (an installed ``backline
+    serve``; ``--port`` is appended). Waits for ``/_stcore/health``; the server runs in its
+    own process group, which is terminated (then killed) on exit. Its log is
+    ``db_dir/streamlit.log``.
     """
     port = free_port()
     env = {**os.environ, "BACKLINE_DB": str(db_dir / "backline.duckdb")}
     env.pop("BACKLINE_OWNER_PASSWORD", None)
     env.update(extra_env or {})
     log_path = db_dir / "streamlit.log"
+    command = [*serve, "--port", str(port)] if serve else [
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        "--server.port", str(port), "--server.address", "127.0.0.1",
+        "--server.headless", "true", "--server.fileWatcherType", "none",
+        "--browser.gatherUsageStats", "false",
+    ]
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            [
-                sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
-                "--server.port", str(port), "--server.address", "127.0.0.1",
-                "--server.headless", "true", "--server.fileWatcherType", "none",
-                "--browser.gatherUsageStats", "false",
-            ],
-            cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True,
+            command, cwd=db_dir if serve else ROOT, env=env, stdout=log,
+            stderr=subprocess.STDOUT, start_new_session=True,
         )
         url = f"http://127.0.0.1:{port}"
         try:

@@ -293,7 +293,7 @@ def test_expired_and_tampered_links_show_the_neutral_message(  # type: ignore[no
 
 # -- the static report, offline -------------------------------------------------------------
 REPORT_CHARTS = ("chart-sessions", "chart-e1rm", "chart-e1rm-change", "chart-tonnage",
-                 "chart-hard-sets", "chart-milestones")
+                 "chart-hard-sets", "chart-back-front", "chart-milestones")
 
 
 def test_html_report_opens_offline(browser, artifacts, tmp_path) -> None:  # type: ignore[no-untyped-def]

@@ -536,10 +536,14 @@ def staging_sql(plan: FormatPlan, csv_path: str, delimiter: str, reading: Readin
     if plan.words.note:
         note = ", ".join(sql_string(w) for w in sorted(plan.words.note))
         skips.append(f"WHEN type_token IN ({note}) THEN {sql_string(NOTE_ROW)}")
-    skips.append(
-        "WHEN exercise_raw IS NULL AND date_raw IS NULL AND weight_raw IS NULL "
-        "AND reps_raw IS NULL THEN 'empty row'"
-    )
+    # Every cell read empty: a row of delimiters, not a set. (A row with any text in it
+    # is judged like any other, so a damaged one is reported, not skipped.)
+    read = [name for name, field in (
+        ("date_raw", "date"), ("exercise_raw", "exercise"), ("workout_name", "workout"),
+        ("weight_raw", "weight"), ("reps_raw", "reps"), ("duration_raw", "duration_s"),
+        ("distance_raw", "distance_m"), ("notes", "notes"), ("type_token", "set"),
+        ("rpe_raw", "rpe")) if field in has or (field == "set" and "set_type" in has)]
+    skips.append(f"WHEN coalesce({', '.join(read)}) IS NULL THEN 'empty row'")
     skips.append(
         f"WHEN lower(exercise_raw) = {header_text('exercise')} "
         f"AND lower(date_raw) = {header_text('date')} THEN {sql_string(REPEATED_HEADER)}"
@@ -548,7 +552,10 @@ def staging_sql(plan: FormatPlan, csv_path: str, delimiter: str, reading: Readin
         skips.append(f"WHEN lower(skipped_raw) IN ({yes_words}) "
                      f"THEN {sql_string(SKIPPED_IN_APP)}")
     skips.append(
-        "WHEN (reps_raw IS NULL OR reps_value = 0) "
+        # A set not done has a readable date and exercise; without them the row is damaged
+        # and rejected for it below.
+        "WHEN performed_at IS NOT NULL AND exercise_raw IS NOT NULL "
+        "AND (reps_raw IS NULL OR reps_value = 0) "
         "AND (duration_raw IS NULL OR duration_value = 0) "
         + ("AND (distance_raw IS NULL OR distance_value = 0) " if "distance_m" in has else "")
         + "THEN 'set not done (no reps, time or distance logged)'"

@@ -144,18 +144,33 @@ MIGRATIONS: list[tuple[int, str, str]] = [
     ),
     (
         4,
-        "keep what exports say: notes, assistance, body weight; athletes' distance unit "
-        "and time zone; the key of a rejected row",
-        # Columns are added, never rebuilt, so a store of any size upgrades in a moment and
-        # every stored set keeps its natural key: a file imported before the upgrade finds
-        # all its sets as duplicates afterwards. Imports now store exercise names without
+        "keep what exports say: assistance, the notes and body weight of sessions; "
+        "athletes' distance unit and time zone; the key of a rejected row",
+        # Only one column is added to sets (the assistance of an assisted lift, per set):
+        # what belongs to a session (its notes, the body weight logged with it) or to an
+        # exercise in a session (Strong v6 Note rows) has its own small tables, so a set
+        # row stays as narrow as it was (every column of sets costs each import). Columns
+        # are added, never rebuilt: a store of any size upgrades in a moment and every
+        # stored set keeps its natural key, so a file imported before the upgrade finds all
+        # its sets as duplicates afterwards. Imports now store exercise names without
         # invisible characters (BOM, zero-width, soft hyphen), so stored names lose them
         # too and the two sides of the key still meet.
         f"""
-        ALTER TABLE sets ADD COLUMN workout_notes VARCHAR;
-        ALTER TABLE sets ADD COLUMN exercise_notes VARCHAR;
         ALTER TABLE sets ADD COLUMN assistance_kg DOUBLE;
-        ALTER TABLE sets ADD COLUMN bodyweight_kg DOUBLE;
+        CREATE TABLE session_details (
+            athlete_id      INTEGER NOT NULL,
+            session_id      VARCHAR NOT NULL,
+            workout_notes   VARCHAR,
+            bodyweight_kg   DOUBLE,
+            import_id       INTEGER NOT NULL
+        );
+        CREATE TABLE exercise_notes (
+            athlete_id      INTEGER NOT NULL,
+            session_id      VARCHAR NOT NULL,
+            exercise_key    VARCHAR NOT NULL,
+            note            VARCHAR NOT NULL,
+            import_id       INTEGER NOT NULL
+        );
         ALTER TABLE athletes ADD COLUMN distance_unit VARCHAR;
         ALTER TABLE athletes ADD COLUMN time_zone VARCHAR;
         ALTER TABLE rejected_rows ADD COLUMN session_id VARCHAR;

@@ -25,6 +25,7 @@ directly as % per week.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from datetime import timedelta
 from typing import TYPE_CHECKING, NamedTuple
@@ -65,6 +66,7 @@ _FORMULAS: dict[str, str] = {
 }
 
 
+@functools.cache
 def whole_body_lifts() -> tuple[str, ...]:
     """Catalog lifts that move the whole body (the bodyweight vertical pulls and dips:
     pull-ups, chin-ups, dips): for them the load is the body weight plus any weight added,
@@ -92,9 +94,12 @@ def loaded_cte(sets: str = "working") -> str:
                     WHEN exercise_id IN ({lifts}) AND bw IS NOT NULL
                         THEN coalesce(weight_kg, 0) + bw
                     ELSE weight_kg END AS load_kg
-        FROM (SELECT *, coalesce(bodyweight_kg, (SELECT bodyweight_kg FROM athletes
-                                                 WHERE athlete_id = $athlete)) AS bw
-              FROM {sets})
+        FROM (SELECT l.*, coalesce(d.bodyweight_kg, (SELECT bodyweight_kg FROM athletes
+                                                     WHERE athlete_id = $athlete)) AS bw
+              FROM {sets} l
+              LEFT JOIN (SELECT session_id, bodyweight_kg FROM session_details
+                         WHERE athlete_id = $athlete AND bodyweight_kg IS NOT NULL) d
+                USING (session_id))
     )"""
 
 

@@ -50,10 +50,16 @@ def stored_sets(store: Store, import_id: int) -> dict[Key, dict[str, Any]]:
     """The sets one import wrote, keyed the way the expectations name them."""
     cur = store.cursor()
     try:
+        # a set's session notes and body weight, and its exercise's note, are stored with
+        # the session (tables session_details, exercise_notes): read them back per set
         cur.execute(
             "SELECT performed_at, exercise_raw, set_index, "
-            + ", ".join(FIELDS + OPTIONAL_FIELDS) + " FROM sets WHERE import_id = ?"
-            " ORDER BY performed_at, exercise_raw, set_index",
+            + ", ".join(FIELDS + OPTIONAL_FIELDS) + " FROM sets s "
+            "LEFT JOIN session_details USING (athlete_id, session_id) "
+            "LEFT JOIN (SELECT athlete_id, session_id, exercise_key, note AS exercise_notes "
+            "           FROM exercise_notes) n ON n.athlete_id = s.athlete_id "
+            "  AND n.session_id = s.session_id AND n.exercise_key = lower(s.exercise_raw) "
+            "WHERE s.import_id = ? ORDER BY performed_at, exercise_raw, set_index",
             [import_id],
         )
         names = [column[0] for column in cur.description]

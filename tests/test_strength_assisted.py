@@ -92,12 +92,14 @@ def test_a_weighted_pull_up_adds_the_body_weight_when_known() -> None:
         assert session_bests(cur, flt)["e1rm"].tolist() == pytest.approx([90 * (1 + 5 / 30)])
 
 
-def test_a_session_body_weight_beats_the_athletes() -> None:
-    """StrongLifts logs the body weight of each workout."""
+def test_the_body_weight_of_a_session_is_kept() -> None:
+    """StrongLifts logs the body weight of each workout: it is stored with the session."""
     store = Store(":memory:")
     import_file(store, EXPORTS / "stronglifts.csv", athlete="me")
-    weights = store.query_df("SELECT DISTINCT performed_at, bodyweight_kg FROM sets "
-                             "ORDER BY performed_at")["bodyweight_kg"].tolist()
+    weights = store.query_df(
+        "SELECT DISTINCT s.performed_at, d.bodyweight_kg FROM sets s "
+        "LEFT JOIN session_details d USING (athlete_id, session_id) ORDER BY 1"
+    )["bodyweight_kg"].tolist()
     assert weights[:2] == [91.0, 91.5] and math.isnan(weights[2])
 
 
@@ -114,3 +116,14 @@ def test_fitbod_negative_weights_are_assistance() -> None:
 def test_the_whole_body_lifts_come_from_the_catalog() -> None:
     assert {"pull-up", "chin-up", "chest-dip", "triceps-dip"} <= set(whole_body_lifts())
     assert "glute-bridge" not in whole_body_lifts()  # a bodyweight lift, but not all of it
+
+
+def test_a_session_body_weight_beats_the_athletes() -> None:
+    data = template_csv(["2025-03-03 07:00,Pull Up (Weighted),1,10,kg,5,,,,,A"])
+    store, flt = _store(data, bodyweight=80.0)
+    session = store.query_one("SELECT session_id FROM sets")
+    with store.transaction() as cur:  # as an export that logs it would store it
+        cur.execute("INSERT INTO session_details VALUES (?, ?, NULL, 70.0, 1)",
+                    [flt.athlete_id, session])
+    with store.cursor() as cur:
+        assert session_bests(cur, flt)["e1rm"].tolist() == pytest.approx([80 * (1 + 5 / 30)])

@@ -369,7 +369,9 @@ def staging_sql(plan: FormatPlan, csv_path: str, delimiter: str, reading: Readin
     and ``carry`` names its columns to keep (a record's position in the file for exports
     whose records expand, the line of a row recovered from a malformed one).
     Only what later steps use is kept (the text of a rejected record is read back from the
-    file by line number), so the staged table stays small next to the file.
+    file by line number), so the staged table stays small next to the file: a column the
+    plan cannot fill (``assistance_kg``, ``bodyweight_kg``) is left out, and
+    :func:`numbered_sql` supplies what a set needs as NULL (:func:`carried_columns`).
     """
     s = _Sql(plan, delimiter, reading)
     columns = plan.columns
@@ -644,17 +646,16 @@ def staging_sql(plan: FormatPlan, csv_path: str, delimiter: str, reading: Readin
         performed_at, workout_name, workout_duration_s, workout_notes, exercise_raw, set_type,
         {optional('weight', f"CASE WHEN weight_value > 0 THEN {weight_kg} END", 'weight_kg',
                   'NULL::DOUBLE')},
-        {f"CASE WHEN weight_value < 0 THEN -({weight_kg}) END" if negative_is_help
-         else "NULL::DOUBLE"} AS assistance_kg,
+        {f"CASE WHEN weight_value < 0 THEN -({weight_kg}) END AS assistance_kg,"
+         if negative_is_help else ""}
         reps_value,
         {optional('rpe', 'nullif(rpe_value, 0)', 'rpe', 'NULL::DOUBLE')},
         nullif(duration_value, 0) AS duration_s,
         {optional('distance_m', 'nullif(distance_value, 0) * distance_factor', 'distance_m',
                   'NULL::DOUBLE')},
         notes,
-        {optional('bodyweight', 'nullif(bodyweight_value, 0) * bodyweight_factor',
-                  'bodyweight_kg',
-                  'NULL::DOUBLE')},
+        {"nullif(bodyweight_value, 0) * bodyweight_factor AS bodyweight_kg,"
+         if "bodyweight" in has else ""}
         skip_reason,
         CAST(failed_check AS UTINYINT) AS failed_check,
         {reject_column} AS reject_column,
@@ -753,15 +754,14 @@ def batch_filter(batch: int, batches: int, alias: str = "") -> str:
     return f"hash({group}) % {int(batches)} = {int(batch)}"
 
 
-#: Staged columns a set carries into the store (besides its key).
+#: Staged columns a set carries into the store (besides its key). What belongs to the
+#: session (``workout_notes``, ``bodyweight_kg``) is stored per session instead.
 SET_COLUMNS = (
-    "performed_at", "workout_name", "workout_duration_s", "workout_notes", "exercise_raw",
-    "set_type", "weight_kg", "assistance_kg", "reps_value", "rpe", "duration_s", "distance_m",
-    "notes", "bodyweight_kg",
+    "performed_at", "workout_name", "workout_duration_s", "exercise_raw", "set_type",
+    "weight_kg", "assistance_kg", "reps_value", "rpe", "duration_s", "distance_m", "notes",
 )
 #: The field a staged column is filled from, for columns most plans leave empty.
-_OPTIONAL_COLUMNS = {"workout_notes": "workout_notes", "bodyweight_kg": "bodyweight",
-                     "workout_duration_s": "workout_duration", "rpe": "rpe",
+_OPTIONAL_COLUMNS = {"workout_duration_s": "workout_duration", "rpe": "rpe",
                      "distance_m": "distance_m"}
 
 
@@ -770,7 +770,7 @@ def carried_columns(plan: FormatPlan) -> tuple[str, ...]:
     they need not ride through the numbering window (a wide row costs there)."""
     def fills(column: str) -> bool:
         if column == "assistance_kg":
-            return plan.rules.negative_weight == "assistance"
+            return plan.rules.negative_weight == "assistance" and "weight" in plan.columns
         if column == "workout_duration_s" and "end" in plan.columns:
             return True
         field = _OPTIONAL_COLUMNS.get(column)
@@ -842,3 +842,34 @@ def checks_by_kind(check_numbers: Iterable[int]) -> list[str]:
     """The kind names of staged ``failed_check`` numbers."""
     return [CHECKS[n - 1] for n in check_numbers]
 
+
+
+def session_details_sql(plan: FormatPlan) -> str | None:
+    """One row per session of the valid staged rows that has notes or a body weight (the
+    first of each in file order), with the session id its sets get; None when the plan
+    reads neither."""
+    present = [c for c, field in (("workout_notes", "workout_notes"),
+                                  ("bodyweight_kg", "bodyweight")) if field in plan.columns]
+    if not present:
+        return None
+    firsts = ", ".join(
+        f"arg_min({c}, rowid) FILTER (WHERE {c} IS NOT NULL) AS {c}" if c in present
+        else f"NULL AS {c}" for c in ("workout_notes", "bodyweight_kg"))
+    return f"""
+    SELECT {SESSION_ID} AS session_id, {firsts}
+    FROM staged
+    WHERE skip_reason IS NULL AND reject_reason IS NULL
+      AND ({' OR '.join(f'{c} IS NOT NULL' for c in present)})
+    GROUP BY ALL"""
+
+
+def exercise_notes_sql(note_row: str) -> str:
+    """The text of Strong v6 ``Note`` rows, one per exercise in a session (several notes
+    joined by line breaks), with the session id and exercise key its sets get."""
+    return f"""
+    SELECT {SESSION_ID} AS session_id, lower(exercise_raw) AS exercise_key,
+           string_agg(notes, chr(10) ORDER BY rowid) AS note
+    FROM staged
+    WHERE skip_reason = {sql_string(note_row)} AND notes IS NOT NULL
+      AND performed_at IS NOT NULL AND exercise_raw IS NOT NULL
+    GROUP BY ALL"""

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import functools
 import os
 import time
 from collections.abc import Callable, Mapping
@@ -34,9 +35,11 @@ from .normalise import (
     batch_filter,
     carried_columns,
     default_distance_unit,
+    exercise_notes_sql,
     numbered_sql,
     read_csv_sql,
     rejected_keys_sql,
+    session_details_sql,
     staging_sql,
     timestamp_sql,
 )
@@ -398,42 +401,25 @@ def _sessions_by_day(cur: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+@functools.cache
+def _assisted_ids() -> frozenset[str]:
+    """Catalog exercises whose load is assistance (the catalog's ``assisted`` flag)."""
+    entries = catalog.load_catalog()
+    return frozenset(entries.loc[entries["assisted"].astype(bool), "id"])
+
+
 def _map_exercises(cur: duckdb.DuckDBPyConnection, names: list[str]) -> None:
     """Attach catalog ids to staged rows (user aliases first, then the catalog), and say
     which names are assisted lifts (their load is help, not weight lifted): the name says
     so, or the catalog entry it resolves to is an assisted one."""
     resolved = catalog.resolve_many(names, catalog.user_aliases(cur))
-    entries = catalog.load_catalog()
-    assisted_ids = set(entries.loc[entries["assisted"].astype(bool), "id"])
+    assisted = _assisted_ids()
     mapping = pd.DataFrame(
         {"exercise_raw": list(resolved), "exercise_id": list(resolved.values()),
-         "assisted": [is_assisted(name) or resolved[name] in assisted_ids
-                      for name in resolved]},
+         "assisted": [is_assisted(name) or resolved[name] in assisted for name in resolved]},
         columns=["exercise_raw", "exercise_id", "assisted"],
     ).astype({"exercise_raw": "object", "exercise_id": "object", "assisted": "bool"})
     cur.register("exercise_map", mapping)
-
-
-def _stage_exercise_notes(cur: duckdb.DuckDBPyConnection) -> bool:
-    """Strong v6 ``Note`` rows: their text, per exercise and session, for the sets."""
-    count = cur.execute(
-        "SELECT count(*) FROM staged WHERE skip_reason = ? AND notes IS NOT NULL", [NOTE_ROW]
-    ).fetchone()[0]
-    if not count:
-        return False
-    cur.execute(
-        """
-        CREATE OR REPLACE TEMP TABLE staged_notes AS
-        SELECT date_trunc('second', performed_at) AS at, workout_name,
-               lower(exercise_raw) AS exercise_key,
-               string_agg(notes, chr(10) ORDER BY rowid) AS exercise_notes
-        FROM staged WHERE skip_reason = ? AND notes IS NOT NULL
-          AND performed_at IS NOT NULL AND exercise_raw IS NOT NULL
-        GROUP BY ALL
-        """,
-        [NOTE_ROW],
-    )
-    return True
 
 
 def import_file(
@@ -507,14 +493,13 @@ def import_file(
                 lines = LineIndex(source.path, source.delimiter, source.line_offset)
             invalid = _validation_rejects(cur, plan, lines, structural)
             _map_exercises(cur, names)
-            notes = _stage_exercise_notes(cur)
             report("writing to the store", 0.7)
             context = _Context(
                 plan=plan, source=source, athlete=athlete, name=name, unit=unit,
                 chosen_unit=chosen_unit, distance_unit=distance_unit,
                 chosen_distance=chosen_distance,
                 time_zone=zone if _has_offsets(layouts) else None,
-                zone_given=time_zone is not None, counts=counts, notes=notes,
+                zone_given=time_zone is not None, counts=counts,
             )
             try:
                 result = _write(store, cur, context, structural, invalid)
@@ -569,7 +554,6 @@ class _Context:
     time_zone: str | None
     zone_given: bool
     counts: _Counts
-    notes: bool
 
 
 def _rejects_frame(structural: pd.DataFrame, invalid: pd.DataFrame) -> pd.DataFrame:
@@ -629,9 +613,10 @@ def _write(
         batches = max(1, -(-(counts.parsed - counts.skipped + stored) // BATCH_ROWS))
         new_rows = sum(
             _insert_sets(tx, plan, athlete_id, import_id, batch=batch, batches=batches,
-                         check_stored=stored > 0, notes=ctx.notes)
+                         check_stored=stored > 0)
             for batch in range(batches)
         )
+        _insert_session_notes(tx, plan, athlete_id, import_id)
         _store_rejects(tx, ctx, rejects, import_id)
         _resolve_stale_rejects(tx, athlete_id, import_id, source)
         tx.execute(
@@ -649,6 +634,35 @@ def _write(
     result.imported = new_rows
     result.duplicates = counts.valid - new_rows
     return result
+
+
+def _insert_session_notes(tx: duckdb.DuckDBPyConnection, plan: FormatPlan, athlete_id: int,
+                          import_id: int) -> None:
+    """What the file says about its sessions and their exercises (workout notes, body
+    weight, Strong v6 ``Note`` rows), for sessions and notes not stored yet."""
+    details = session_details_sql(plan)
+    if details is not None:
+        tx.execute(
+            f"""
+            INSERT INTO session_details
+            SELECT ?, d.session_id, d.workout_notes, d.bodyweight_kg, ? FROM ({details}) d
+            WHERE NOT EXISTS (SELECT 1 FROM session_details s
+                              WHERE s.athlete_id = ? AND s.session_id = d.session_id)
+            """,
+            [athlete_id, import_id, athlete_id],
+        )
+    if plan.words.note:
+        notes = exercise_notes_sql(NOTE_ROW)
+        tx.execute(
+            f"""
+            INSERT INTO exercise_notes
+            SELECT ?, n.session_id, n.exercise_key, n.note, ? FROM ({notes}) n
+            WHERE NOT EXISTS (SELECT 1 FROM exercise_notes e
+                              WHERE e.athlete_id = ? AND e.session_id = n.session_id
+                                AND e.exercise_key = n.exercise_key AND e.note = n.note)
+            """,
+            [athlete_id, import_id, athlete_id],
+        )
 
 
 def _learn_settings(tx: duckdb.DuckDBPyConnection, ctx: _Context, athlete_id: int) -> None:
@@ -755,13 +769,14 @@ def _resolve_stale_rejects(tx: duckdb.DuckDBPyConnection, athlete_id: int, impor
 
 def _insert_sets(
     tx: duckdb.DuckDBPyConnection, plan: FormatPlan, athlete_id: int, import_id: int,
-    *, batch: int = 0, batches: int = 1, check_stored: bool = True, notes: bool = False,
+    *, batch: int = 0, batches: int = 1, check_stored: bool = True,
 ) -> int:
     """Insert valid staged rows whose natural key is not stored yet; return how many.
 
     Only sets stored by earlier imports can be duplicates (this import's earlier batches
     hold other numbering groups), and only those of the same share of groups. A lift the
-    name says is assisted stores its load as assistance, not as weight lifted.
+    name (or its catalog entry) says is assisted stores its load as assistance, not as
+    weight lifted.
     """
     stored_check = ""
     params: list[object] = [athlete_id, plan.format, import_id]
@@ -775,29 +790,20 @@ def _insert_sets(
               AND lower(s.exercise_raw) = lower(f.exercise_raw)
         )"""
         params += [athlete_id, import_id]
-    note_join = (
-        "LEFT JOIN staged_notes n ON n.at = date_trunc('second', f.performed_at) "
-        "AND n.workout_name IS NOT DISTINCT FROM f.workout_name "
-        "AND n.exercise_key = lower(f.exercise_raw)"
-    ) if notes else ""
-    exercise_notes = "n.exercise_notes" if notes else "NULL"
     return int(tx.execute(
         f"""
         INSERT INTO sets (athlete_id, performed_at, session_id, workout_name,
                           workout_duration_s, exercise_raw, exercise_id, set_index, set_type,
                           weight_kg, reps, rpe, duration_s, distance_m, notes, source_format,
-                          import_id, workout_notes, exercise_notes, assistance_kg,
-                          bodyweight_kg)
+                          import_id, assistance_kg)
         SELECT ?, f.performed_at, f.session_id, f.workout_name, f.workout_duration_s,
                f.exercise_raw, m.exercise_id, f.set_index, f.set_type,
                CASE WHEN m.assisted THEN NULL ELSE f.weight_kg END,
                CAST(nullif(f.reps_value, 0) AS INTEGER), f.rpe, f.duration_s, f.distance_m,
-               f.notes, ?, ?, f.workout_notes, {exercise_notes},
-               coalesce(f.assistance_kg, CASE WHEN m.assisted THEN f.weight_kg END),
-               f.bodyweight_kg
+               f.notes, ?, ?,
+               coalesce(f.assistance_kg, CASE WHEN m.assisted THEN f.weight_kg END)
         FROM ({numbered_sql(batch, batches, carried_columns(plan))}) f
         LEFT JOIN exercise_map m USING (exercise_raw)
-        {note_join}
         {stored_check}
         """,
         params,

@@ -103,8 +103,9 @@ def preview(
     outcome = pd.Series("set", index=frame.index, dtype="object")
     outcome[frame["reject_reason"].notna()] = "rejected: " + frame["reject_reason"]
     outcome[frame["skip_reason"].notna()] = "skipped: " + frame["skip_reason"]
-    shown = frame[["performed_at", "workout_name", "exercise_raw", "set_type", "weight_kg",
-                   "assistance_kg", "reps_value", "rpe", "duration_s", "distance_m", "notes"]]
+    shown = frame.reindex(columns=["performed_at", "workout_name", "exercise_raw", "set_type",
+                                   "weight_kg", "assistance_kg", "reps_value", "rpe",
+                                   "duration_s", "distance_m", "notes"])
     shown = shown.rename(columns={"reps_value": "reps"}).assign(outcome=outcome)
     return Preview(plan, shown, dates, suggested, ambiguous)
 

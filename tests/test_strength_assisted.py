@@ -12,8 +12,10 @@ from pathlib import Path
 
 import pytest
 
+from analytics.catalog import load_catalog, set_user_alias
 from analytics.filters import Filters
 from analytics.ingest import import_file
+from analytics.ingest.names import is_assisted
 from analytics.store import Store
 from analytics.strength import assisted_progress, session_bests, trends, whole_body_lifts
 from tests.ingest_helpers import template_csv
@@ -127,3 +129,37 @@ def test_a_session_body_weight_beats_the_athletes() -> None:
                     [flt.athlete_id, session])
     with store.cursor() as cur:
         assert session_bests(cur, flt)["e1rm"].tolist() == pytest.approx([80 * (1 + 5 / 30)])
+
+
+def test_the_name_rule_agrees_with_the_catalog_on_every_assisted_name() -> None:
+    """For a name the catalog does not know, the import reads assistance from the name;
+    the rule must read the catalog's own assisted names as assisted, and a band on a lift
+    that is not a pull-up, chin-up or dip as load."""
+    entries = load_catalog()
+    for entry in entries[entries["assisted"]].itertuples():
+        assert all(is_assisted(alias) for alias in [entry.name, *entry.aliases]), entry.id
+    assert not is_assisted("Romanian Deadlift (Band)")
+    assert not is_assisted("Lat Pulldown (Band)")
+    assert is_assisted("Chin-Up (Band)") and is_assisted("Dips (Band)")
+
+
+def test_a_known_name_follows_its_catalog_entry() -> None:
+    data = template_csv(["2025-03-03 07:00,Assisted Pistol Squat,1,10,kg,5,,,,,A",
+                         "2025-03-03 07:00,Romanian Deadlift (Band),1,20,kg,10,,,,,A"])
+    store, _ = _store(data)
+    rows = store.query_df("SELECT exercise_raw, weight_kg, assistance_kg FROM sets "
+                          "ORDER BY exercise_raw")
+    assert rows["weight_kg"].tolist() == [10.0, 20.0]  # the catalog: not assisted lifts
+    assert rows["assistance_kg"].isna().all()
+
+
+def test_a_name_mapped_by_the_user_to_an_assisted_lift_is_assisted() -> None:
+    store = Store(":memory:")
+    data = template_csv(["2025-03-03 07:00,Lat Machine Help,1,30,kg,8,,,,,A"])
+    import_file(store, template_csv(["2025-03-01 07:00,Hip Thrust,1,100,kg,8,,,,,A"]),
+                athlete="me", file_name="first.csv")
+    set_user_alias(store, "Lat Machine Help", "assisted-pull-up")
+    import_file(store, data, athlete="me", file_name="log.csv")
+    row = store.query_df("SELECT weight_kg, assistance_kg FROM sets "
+                         "WHERE exercise_raw = 'Lat Machine Help'").iloc[0]
+    assert math.isnan(row.weight_kg) and row.assistance_kg == 30.0

@@ -8,12 +8,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 
-from .vocab import ASSISTED_WORDS, INVISIBLE
+from .vocab import ASSISTED_WORDS, BAND_ASSISTED, INVISIBLE
 
 _DROP_INVISIBLE = {ord(char): None for char in INVISIBLE}
 _ASSISTED = re.compile(
-    r"(?<!\w)(?:" + "|".join(re.escape(word) for word in ASSISTED_WORDS) + r")(?!\w)",
-    re.IGNORECASE,
+    r"(?<!\w)(?:" + "|".join(re.escape(word) for word in ASSISTED_WORDS) + r")(?!\w)|"
+    + BAND_ASSISTED, re.IGNORECASE,
 )
 
 
@@ -31,5 +31,6 @@ def clean_names(names: Iterable[str]) -> dict[str, str | None]:
 def is_assisted(name: str) -> bool:
     """True when the logged name says the load was assistance (``Pull Up (Assisted)``,
     ``Machine Assisted Dip``, Hevy's ``Pull Up (Band)``): the number is how much a machine
-    or band took off, so less is progress."""
+    or band took off, so less is progress. For names the catalog does not know; a known
+    name's entry decides (``Assisted Pistol Squat`` is not an assisted lift)."""
     return bool(_ASSISTED.search(name))

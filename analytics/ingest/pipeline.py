@@ -410,13 +410,14 @@ def _assisted_ids() -> frozenset[str]:
 
 def _map_exercises(cur: duckdb.DuckDBPyConnection, names: list[str]) -> None:
     """Attach catalog ids to staged rows (user aliases first, then the catalog), and say
-    which names are assisted lifts (their load is help, not weight lifted): the name says
-    so, or the catalog entry it resolves to is an assisted one."""
+    which names are assisted lifts (their load is help, not weight lifted): the catalog
+    entry a name resolves to says so, and for a name it does not know, the name does."""
     resolved = catalog.resolve_many(names, catalog.user_aliases(cur))
     assisted = _assisted_ids()
     mapping = pd.DataFrame(
         {"exercise_raw": list(resolved), "exercise_id": list(resolved.values()),
-         "assisted": [is_assisted(name) or resolved[name] in assisted for name in resolved]},
+         "assisted": [exercise in assisted if exercise is not None else is_assisted(name)
+                      for name, exercise in resolved.items()]},
         columns=["exercise_raw", "exercise_id", "assisted"],
     ).astype({"exercise_raw": "object", "exercise_id": "object", "assisted": "bool"})
     cur.register("exercise_map", mapping)

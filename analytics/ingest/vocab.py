@@ -100,10 +100,15 @@ DAY_MONTH_PAIRS: tuple[tuple[str, str], ...] = (
 
 #: Words that make a logged name an assisted lift: the load is the help of a machine or a
 #: band, not weight lifted. English as Strong, Hevy, Fitbod and JEFIT write it (`Pull Up
-#: (Assisted)`, `Assisted Pull Up`, `Machine Assisted Dip`); Hevy's band-assisted pull-up
-#: is `Pull Up (Band)`; and the word in the other languages Backline reads.
+#: (Assisted)`, `Assisted Pull Up`, `Machine Assisted Dip`) and the word in the other
+#: languages Backline reads (`Klimmzug (unterstützt)`, `Tractions assistées`, `Trazioni
+#: assistite`, `Dominadas asistidas`). Only for names the catalog does not know: a known
+#: name's catalog entry says whether it is assisted.
 ASSISTED_WORDS: tuple[str, ...] = (
-    "assisted", "(band)", "unterstützt", "assistiert", "assisté", "assistée", "assistés",
+    "assisted", "unterstützt", "assistiert", "assisté", "assistée", "assistés",
     "assistées", "assistito", "assistita", "assistiti", "assistite", "asistido", "asistida",
     "asistidos", "asistidas", "assistido", "assistida", "geassisteerd",
 )
+#: A band on a pull-up, chin-up or dip takes weight off (Hevy's `Pull Up (Band)`); on any
+#: other lift (`Romanian Deadlift (Band)`) the band is the load.
+BAND_ASSISTED = r"(?:pull|chin)[\s-]?ups?\s*\(band\)|dips?\s*\(band\)"

@@ -241,3 +241,18 @@ def test_report_without_unit_uses_the_athletes_unit(tmp_path: Path) -> None:
     assert json.loads(out)["period"]["unit"] == "lb"
     code, out, _ = run_cli(["report", "--db", db, "--json", "--unit", "kg"])
     assert json.loads(out)["period"]["unit"] == "kg"
+
+
+# --- fault 2: every set-type spelling the supported apps use --------------------------------
+
+@pytest.mark.parametrize(("word", "kind"), [
+    ("W", "warmup"), ("WARM_UP", "warmup"), ("WARMUP", "warmup"), ("warm-up", "warmup"),
+    ("D", "drop"), ("DROP", "drop"), ("DROP_SET", "drop"), ("dropset", "drop"),
+    ("F", "failure"), ("FAILURE", "failure"), ("NORMAL", "working"),
+    ("NORMAL_SET", "working"), ("normal", "working"), ("0", "working"), ("3", "working"),
+])
+def test_set_type_spellings(word: str, kind: str) -> None:
+    data = template_csv([f"2025-03-01 10:00,Hip Thrust,{word},100,kg,10,,,,,A"])
+    with Store(":memory:") as store:
+        assert import_file(store, data, file_name="t.csv").imported == 1
+        assert store.query_one("SELECT set_type FROM sets") == kind

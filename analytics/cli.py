@@ -206,7 +206,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
     _athlete, report = _on_athlete(args, build_report)
     if args.json:
-        _print_json(report.as_json())
+        print(serialise.encode(report.as_json()))  # already JSON-safe: no second pass
     else:
         print(render_text(report))
     return 0

@@ -16,3 +16,8 @@ class BacklineError(Exception):
 class FilterError(BacklineError, ValueError):
     """A selection that cannot be shown (an unknown unit or formula, a range that ends
     before it starts). Also a ``ValueError``: it is a bad argument to every analytics call."""
+
+
+class CatalogError(BacklineError, ValueError):
+    """An exercise mapping that cannot be saved (an unknown catalog id, a name with no
+    letters or digits). Also a ``ValueError``: it is a bad argument."""

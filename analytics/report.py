@@ -13,7 +13,6 @@ always kilograms, for scripts that want one unit whatever the athlete's setting.
 
 from __future__ import annotations
 
-import copy
 import functools
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -161,27 +160,29 @@ class Report:
     # -- JSON ----------------------------------------------------------------------------------
     @functools.cached_property
     def _json(self) -> dict[str, Any]:
-        sections = {
-            "athlete": {key: self.athlete[key] for key in (
-                "athlete_id", "name", "program", "program_start", "bodyweight_kg")},
-            "period": self._period_json(),
+        # Each section is made JSON-safe once, where it is built: the big ones (a lift or
+        # an unmapped name a row, thousands in a large log) come from records() already.
+        return {
+            "athlete": plain({key: self.athlete[key] for key in (
+                "athlete_id", "name", "program", "program_start", "bodyweight_kg")}),
+            "period": plain(self._period_json()),
             "sessions": self.sessions,
             "weekly": self._weekly_json(),
             "muscles": self._muscles_json(),
-            "balance": self._balance_json(),
+            "balance": plain(self._balance_json()),
             "exercises": self._exercises_json(),
-            "frequency": self._frequency_json(),
-            "milestones": self.milestones,
-            "programme": self._programme_json(),
-            "suggestions": self.advice,
-            "unmapped": self.unmapped,
+            "frequency": plain(self._frequency_json()),
+            "milestones": records(self.milestones),
+            "programme": plain(self._programme_json()),
+            "suggestions": records(self.advice),
+            "unmapped": records(self.unmapped),
         }
-        return plain(sections)
 
     def as_json(self) -> dict[str, Any]:
         """The report as JSON-ready data (keys documented in the README and in
-        :func:`build_report`). A fresh copy: callers may change it."""
-        return copy.deepcopy(self._json)
+        :func:`build_report`), built once per report and shared by every rendering: read
+        it, do not change it."""
+        return self._json
 
     def _period_json(self) -> dict[str, Any]:
         start, end = self.bounds if self.bounds else (self.filters.start, self.filters.end)

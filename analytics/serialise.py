@@ -23,7 +23,11 @@ import pandas as pd
 DIGITS = 2
 """Decimals kept in JSON numbers (loads, percentages and seconds need no more)."""
 
+INDENT_LEVELS = 2
+"""Levels of a JSON document written one item per line (see :func:`encode`)."""
+
 _SECONDS = "%Y-%m-%dT%H:%M:%S"
+_ENCODER = json.JSONEncoder(ensure_ascii=False, allow_nan=False)  # made once: it is reused
 
 
 def plain(value: Any) -> Any:
@@ -31,6 +35,8 @@ def plain(value: Any) -> Any:
     kind = type(value)
     if kind is str or kind is int or kind is bool:  # most values: already plain, no checks
         return value
+    if kind is float:
+        return round(value, DIGITS) if math.isfinite(value) else None
     if isinstance(value, dict):
         return {str(k): plain(v) for k, v in value.items()}
     if isinstance(value, pd.DataFrame):
@@ -61,6 +67,8 @@ def _column(values: pd.Series) -> list[Any]:
     elif pd.api.types.is_float_dtype(values):
         present &= np.isfinite(values.to_numpy(dtype=float, na_value=np.nan))
         values = values.round(DIGITS)
+    elif pd.api.types.is_string_dtype(values) and not pd.api.types.is_object_dtype(values):
+        pass  # text columns (names, messages): plain already, converted in bulk below
     elif not (pd.api.types.is_bool_dtype(values) or pd.api.types.is_integer_dtype(values)):
         return [plain(v) for v in values]
     return values.astype(object).where(present, None).tolist()
@@ -74,5 +82,25 @@ def records(frame: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def dumps(value: Any) -> str:
-    """``value`` as indented, strict JSON (see the module docstring for the types)."""
-    return json.dumps(plain(value), indent=2, ensure_ascii=False, allow_nan=False)
+    """``value`` as strict JSON text (see the module docstring for the types)."""
+    return encode(plain(value))
+
+
+def encode(data: Any, depth: int = 0) -> str:
+    """JSON text of data that is already plain (:func:`plain`): indented for the first
+    :data:`INDENT_LEVELS` levels, each deeper value on one line.
+
+    A report with thousands of lifts stays readable (one lift, one week, one record a
+    line) and is written by the json module's C encoder, which an ``indent`` would switch
+    off (pure-Python encoding took seconds for a large report).
+    """
+    pad = "  " * (depth + 1)
+    encoder = _ENCODER
+    if depth < INDENT_LEVELS and isinstance(data, dict) and data:
+        items = (f"{pad}{encoder.encode(str(key))}: {encode(item, depth + 1)}"
+                 for key, item in data.items())
+        return "{\n" + ",\n".join(items) + "\n" + "  " * depth + "}"
+    if depth < INDENT_LEVELS and isinstance(data, list) and data:
+        items = (pad + encode(item, depth + 1) for item in data)
+        return "[\n" + ",\n".join(items) + "\n" + "  " * depth + "]"
+    return encoder.encode(data)

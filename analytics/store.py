@@ -18,9 +18,13 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from . import config
+from . import catalog, config
 from .errors import BacklineError
 from .schema import MIGRATIONS
+
+CATALOG_SETTING = "catalog_fingerprint"
+"""Store setting: the catalog (:func:`analytics.catalog.fingerprint`) its names were
+last matched with."""
 
 
 class StoreError(BacklineError):
@@ -72,6 +76,8 @@ class Store:
             )
         if not read_only:
             self.migrate()
+            if self.get_setting(CATALOG_SETTING) != catalog.fingerprint():
+                self.rematch_exercises()
 
     def _file_backed(self) -> bool:
         """True when the connection writes to the file (DuckDB opens a .csv or .parquet
@@ -322,6 +328,50 @@ class Store:
             """,
             [list(import_ids)] if import_ids is not None else [],
         )
+
+    # -- exercise names ------------------------------------------------------------------------
+    def rematch_exercises(self) -> int:
+        """Match every logged name again with today's catalog; return the sets changed.
+
+        Runs when a store is opened with a catalog (or matching rules) it has not seen:
+        sets imported earlier would otherwise keep the ids an older catalog gave them (an
+        assisted pull-up filed as a pull-up), and a lift's history would split between two
+        ids. The user's own aliases are re-keyed with today's name normaliser first (they
+        still win), and any pointing at an id the catalog no longer has are dropped, so
+        those names fall back to the catalog. One transaction.
+        """
+        known = set(catalog.load_catalog()["id"])
+        with self.transaction() as cur:
+            aliases: dict[str, str] = {}
+            for key, exercise_id in cur.execute(
+                "SELECT alias_norm, exercise_id FROM exercise_aliases ORDER BY created_at"
+            ).fetchall():
+                if exercise_id in known:  # a later alias for the same key wins
+                    aliases[catalog.normalise_name(key) or key] = exercise_id
+            cur.execute("DELETE FROM exercise_aliases")
+            if aliases:
+                cur.executemany(
+                    "INSERT INTO exercise_aliases (alias_norm, exercise_id) VALUES (?, ?)",
+                    list(aliases.items()),
+                )
+            names = [row[0] for row in cur.execute(
+                "SELECT DISTINCT exercise_raw FROM sets").fetchall()]
+            resolved = catalog.resolve_many(names, aliases)
+            cur.register("rematched", pd.DataFrame(
+                {"exercise_raw": list(resolved), "exercise_id": list(resolved.values())},
+                columns=["exercise_raw", "exercise_id"],
+            ).astype(object))
+            ((changed,),) = cur.execute(
+                "UPDATE sets SET exercise_id = m.exercise_id FROM rematched m "
+                "WHERE sets.exercise_raw = m.exercise_raw "
+                "AND sets.exercise_id IS DISTINCT FROM m.exercise_id"
+            ).fetchall()
+            cur.unregister("rematched")
+            cur.execute(
+                "INSERT INTO settings VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = ?",
+                [CATALOG_SETTING, catalog.fingerprint(), catalog.fingerprint()],
+            )
+        return int(changed)
 
     # -- settings --------------------------------------------------------------------
     def get_setting(self, key: str, default: str | None = None) -> str | None:

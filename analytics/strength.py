@@ -27,7 +27,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import math
-from datetime import timedelta
+from datetime import date, timedelta
 from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
@@ -276,53 +276,78 @@ def trends(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
         FROM session_best ORDER BY exercise_id, session_at""",
         {**history.params, "shown_from": flt.params["start"]},
     ).fetchnumpy()
+    frame = _lift_rows(points, last_day, recent_from)
+    if frame.empty:
+        return units.convert(pd.DataFrame(columns=columns), ["best_e1rm", "last_e1rm"], flt.unit)
+    frame.insert(1, "exercise", [exercise_name(lift) for lift in frame["exercise_id"]])
+    return units.convert(frame[columns], ["best_e1rm", "last_e1rm"], flt.unit)
+
+
+def _lift_rows(points: dict[str, np.ndarray], last_day: date,
+               recent_from: np.datetime64) -> pd.DataFrame:
+    """Per lift, from its session bests in time order: the numbers :func:`trends` reports.
+
+    Counts, first/last dates, best and last e1RM and the last meaningful PR are computed
+    for every lift at once (``reduceat`` over each lift's run of rows); only lifts with
+    enough sessions for a trend go through the Theil-Sen fit, one at a time. A log of
+    thousands of lifts logged once or twice (unmapped custom names) costs no loop.
+    """
     ids = np.asarray(points["exercise_id"], dtype=object)
-    all_dates = np.asarray(points["date"], dtype="datetime64[D]")
-    rows = []
-    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]]) if len(ids) else np.array([], int)
-    stops = [*starts[1:], len(ids)] if len(ids) else []
-    for begin, stop in zip(starts, stops, strict=True):
-        shown = np.asarray(points["shown"][begin:stop], dtype=bool)
-        if not shown.any():
+    if not len(ids):
+        return pd.DataFrame()
+    dates = np.asarray(points["date"], dtype="datetime64[D]")
+    shown = np.asarray(points["shown"], dtype=bool)
+    prs = np.asarray(points["meaningful_pr"], dtype=bool)
+    # last meaningful PR over the whole history (a lift's first session always is one)
+    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
+    pr_dates = np.where(prs, dates, np.datetime64("1900-01-01", "D"))
+    last_pr_by_lift = dict(zip(ids[starts], np.maximum.reduceat(pr_dates, starts),
+                               strict=True))
+    # the period's sessions: each lift's shown rows are the end of its run (time order)
+    ids, dates = ids[shown], dates[shown]
+    if not len(ids):
+        return pd.DataFrame()
+    day = np.asarray(points["day"], dtype="float64")[shown]
+    e1rm = np.asarray(points["e1rm"], dtype="float64")[shown]
+    recent = dates >= recent_from
+    starts = np.flatnonzero(np.r_[True, ids[1:] != ids[:-1]])
+    stops = np.r_[starts[1:], len(ids)]
+    lifts = ids[starts]
+    sessions = stops - starts
+    sessions_8w = np.add.reduceat(recent.astype(np.int64), starts)
+    last_pr = np.array([last_pr_by_lift[lift] for lift in lifts], dtype="datetime64[D]")
+    days_since_pr = (np.datetime64(last_day, "D") - last_pr).astype(np.int64)
+    nan3 = (math.nan, math.nan, math.nan)
+    fits_8w, fits_all = [], []
+    for begin, stop, count in zip(starts, stops, sessions, strict=True):
+        if count < MIN_TREND_SESSIONS:  # no trend either way: no fit
+            fits_8w.append(nan3)
+            fits_all.append(nan3)
             continue
-        exercise_id = str(ids[begin])
-        prs = np.asarray(points["meaningful_pr"][begin:stop], dtype=bool)
-        last_pr = pd.Timestamp(all_dates[begin:stop][prs].max()).date()
-        day = points["day"][begin:stop][shown]
-        e1rm = points["e1rm"][begin:stop][shown]
-        dates = all_dates[begin:stop][shown]
-        recent = dates >= recent_from
-        trend_8w = _trend(day[recent], e1rm[recent])
-        trend_all = _trend(day, e1rm)
-        days_since_pr = (last_day - last_pr).days
-        ci_includes_zero = not (trend_8w[1] > 0 or trend_8w[2] < 0)
-        plateau = (
-            int(recent.sum()) >= MIN_TREND_SESSIONS
-            and days_since_pr >= PLATEAU_DAYS
-            and ci_includes_zero
-        )
-        rows.append(
-            [
-                exercise_id,
-                exercise_name(exercise_id),
-                len(day),
-                pd.Timestamp(dates[0]).date(),
-                pd.Timestamp(dates[-1]).date(),
-                float(e1rm.max()),
-                float(e1rm[-1]),
-                int(recent.sum()),
-                *trend_8w,
-                *trend_all,
-                last_pr,
-                days_since_pr // 7,
-                bool(plateau),
-            ]
-        )
-    frame = pd.DataFrame(rows, columns=columns)
-    for column in ("first_date", "last_date", "last_pr_date"):
-        frame[column] = pd.to_datetime(frame[column])
-    frame["weeks_since_pr"] = frame["weeks_since_pr"].astype("Int64")
-    return units.convert(frame, ["best_e1rm", "last_e1rm"], flt.unit)
+        window = recent[begin:stop]
+        fits_8w.append(_trend(day[begin:stop][window], e1rm[begin:stop][window]))
+        fits_all.append(_trend(day[begin:stop], e1rm[begin:stop]))
+    trend_8w = np.array(fits_8w, dtype="float64").reshape(-1, 3)
+    trend_all = np.array(fits_all, dtype="float64").reshape(-1, 3)
+    ci_includes_zero = ~((trend_8w[:, 1] > 0) | (trend_8w[:, 2] < 0))
+    plateau = ((sessions_8w >= MIN_TREND_SESSIONS) & (days_since_pr >= PLATEAU_DAYS)
+               & ci_includes_zero)
+    return pd.DataFrame({
+        "exercise_id": lifts.astype(str),
+        "sessions": sessions.astype(np.int64),
+        "first_date": pd.to_datetime(dates[starts]),
+        "last_date": pd.to_datetime(dates[stops - 1]),
+        "best_e1rm": np.maximum.reduceat(e1rm, starts),
+        "last_e1rm": e1rm[stops - 1],
+        "sessions_8w": sessions_8w.astype(np.int64),
+        "trend_8w_pct": trend_8w[:, 0], "trend_8w_low": trend_8w[:, 1],
+        "trend_8w_high": trend_8w[:, 2],
+        "trend_all_pct": trend_all[:, 0], "trend_all_low": trend_all[:, 1],
+        "trend_all_high": trend_all[:, 2],
+        "last_pr_date": pd.to_datetime(last_pr),
+        "weeks_since_pr": pd.array(days_since_pr // 7, dtype="Int64"),
+        "plateau": plateau.astype(bool),
+    })
 
 
 def personal_records(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:

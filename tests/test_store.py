@@ -191,3 +191,40 @@ def test_export_parquet_holds_every_table(tmp_path: Path) -> None:
     sets = con.execute(f"SELECT count(*) FROM read_parquet('{target}/sets.parquet')").fetchone()
     assert sets == (result.imported,)
     assert (target / "rejected_rows.parquet").exists()
+
+
+def test_opening_a_store_rematches_names_filed_under_an_older_catalog(tmp_path: Path) -> None:
+    """Sets imported before a catalog change take today's ids on the next opening; the
+    user's own aliases are re-keyed with today's normaliser and still win."""
+    from analytics.store import CATALOG_SETTING
+
+    db = tmp_path / "old.duckdb"
+    with Store(db) as store:
+        athlete = store.athlete_id("Ana", create=True)
+        with store.transaction() as cur:
+            for raw, filed in (("Pull Up (Assisted)", "pull-up"), ("My Hinge", None),
+                               ("Hip Thrust (Barbell)", "hip-thrust")):
+                cur.execute(
+                    "INSERT INTO sets (athlete_id, performed_at, session_id, exercise_raw, "
+                    "exercise_id, set_index, set_type, source_format, import_id) VALUES "
+                    "(?, TIMESTAMP '2025-01-06 07:00', 's1', ?, ?, 1, 'working', 'backline', 1)",
+                    [athlete, raw, filed],
+                )
+            # an alias saved by the old normaliser (ASCII words only), and a stale one
+            cur.execute("INSERT INTO exercise_aliases (alias_norm, exercise_id) VALUES "
+                        "('my hinge', 'romanian-deadlift'), ('gone', 'no-such-exercise')")
+            cur.execute("UPDATE settings SET value = 'an older catalog' WHERE key = ?",
+                        [CATALOG_SETTING])
+    with Store(db) as store:
+        filed = dict(store.cursor().execute(
+            "SELECT exercise_raw, exercise_id FROM sets").fetchall())
+        aliases = dict(store.cursor().execute(
+            "SELECT alias_norm, exercise_id FROM exercise_aliases").fetchall())
+        version = store.get_setting(CATALOG_SETTING)
+    assert filed == {"Pull Up (Assisted)": "assisted-pull-up", "My Hinge": "romanian-deadlift",
+                     "Hip Thrust (Barbell)": "hip-thrust"}
+    assert aliases == {"my hinge": "romanian-deadlift"}
+    from analytics import catalog
+    assert version == catalog.fingerprint()
+    with Store(db) as store:  # the same catalog again: nothing to do
+        assert store.get_setting(CATALOG_SETTING) == version

@@ -12,13 +12,23 @@ and set counts and their own e1RM trend (:data:`LIFT_KEY_SQL`), but no muscle cr
 from __future__ import annotations
 
 import functools
+import hashlib
 from collections.abc import Iterable, Mapping
 from importlib import resources
 from typing import TYPE_CHECKING
 
 import pandas as pd
 
-from .matching import EQUIPMENT_WORDS, Index, Label, normalise_name, resolve_with, tokens
+from ..errors import CatalogError
+from .matching import (
+    EQUIPMENT_WORDS,
+    MATCHING_RULES,
+    Index,
+    Label,
+    normalise_name,
+    resolve_with,
+    tokens,
+)
 
 if TYPE_CHECKING:
     import duckdb
@@ -27,9 +37,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "ANTERIOR", "EQUIPMENT_WORDS", "MUSCLES", "MUSCLE_LABELS", "POSTERIOR_CHAIN", "LIFT_KEY_SQL",
-    "exercise_name", "is_unmapped_key", "load_catalog", "muscle_label", "muscle_weights",
-    "normalise_name", "register", "resolve_many", "set_user_alias", "set_user_aliases",
-    "suggest", "tokens", "unmapped", "unmapped_count", "user_aliases",
+    "exercise_name", "fingerprint", "is_unmapped_key", "load_catalog", "muscle_label",
+    "muscle_weights", "normalise_name", "register", "resolve_many", "set_user_alias",
+    "set_user_aliases", "suggest", "tokens", "unmapped", "unmapped_count", "user_aliases",
 ]
 
 MUSCLES: tuple[str, ...] = (
@@ -176,6 +186,15 @@ def _index() -> Index:
     )
 
 
+@functools.cache
+def fingerprint() -> str:
+    """A digest of the catalog file and the matching rules' version: when it changes, a
+    store re-matches the names it holds (:meth:`analytics.store.Store.rematch_exercises`),
+    so sets imported under an older catalog are counted like new ones."""
+    data = resources.files(__package__).joinpath("exercises.csv").read_bytes()
+    return hashlib.sha256(data + f"|rules {MATCHING_RULES}".encode()).hexdigest()[:16]
+
+
 def resolve_many(
     names: Iterable[str], user_aliases: Mapping[str, str] | None = None
 ) -> dict[str, str | None]:
@@ -239,12 +258,12 @@ def user_aliases(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 
 def _alias_key(name: str, exercise_id: str, known: set[str]) -> str:
-    """The normalised key for a new alias, or ValueError saying what is wrong with it."""
+    """The normalised key for a new alias, or CatalogError saying what is wrong with it."""
     if exercise_id not in known:
-        raise ValueError(f"Unknown exercise id {exercise_id!r}: it is not in the catalog.")
+        raise CatalogError(f"Unknown exercise id {exercise_id!r}: it is not in the catalog.")
     key = normalise_name(name)
     if not key:
-        raise ValueError(
+        raise CatalogError(
             f"The exercise name {name!r} has no letters or digits, so it cannot be mapped."
         )
     return key
@@ -253,7 +272,7 @@ def _alias_key(name: str, exercise_id: str, known: set[str]) -> str:
 def set_user_aliases(store: Store, choices: Mapping[str, str]) -> int:
     """Remember that each name in ``choices`` means its catalog id and re-map the sets
     already logged, all in one transaction: every alias is checked before anything is
-    written, so a bad entry saves nothing (ValueError naming the entry).
+    written, so a bad entry saves nothing (CatalogError naming the entry).
 
     Every stored set whose ``exercise_raw`` normalises to the same text as a chosen name
     is updated, for all athletes. Returns the number of set rows updated.

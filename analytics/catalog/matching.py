@@ -121,6 +121,10 @@ _PLURALS = {"glutes": "glute", "lats": "lat", "quads": "quad", "delts": "delt",
             "obliques": "oblique", "abdominals": "abs", "bis": "biceps", "tris": "triceps"}
 
 MIN_TYPO_LENGTH = 5
+
+MATCHING_RULES = 2
+"""The version of these rules: raise it with any change that can map a name differently
+(stores then re-match their names on opening, see :func:`analytics.catalog.fingerprint`)."""
 """Words shorter than this are never typo-corrected ("row" is not "raw")."""
 
 

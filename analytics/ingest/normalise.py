@@ -838,11 +838,6 @@ def rejected_keys_sql() -> str:
     """
 
 
-def checks_by_kind(check_numbers: Iterable[int]) -> list[str]:
-    """The kind names of staged ``failed_check`` numbers."""
-    return [CHECKS[n - 1] for n in check_numbers]
-
-
 
 def session_details_sql(plan: FormatPlan) -> str | None:
     """One row per session of the valid staged rows that has notes or a body weight (the

@@ -500,7 +500,7 @@ def import_file(
                 chosen_unit=chosen_unit, distance_unit=distance_unit,
                 chosen_distance=chosen_distance,
                 time_zone=zone if _has_offsets(layouts) else None,
-                zone_given=time_zone is not None, counts=counts,
+                given_zone=zone if time_zone else None, counts=counts,
             )
             try:
                 result = _write(store, cur, context, structural, invalid)
@@ -552,8 +552,8 @@ class _Context:
     chosen_unit: str | None
     distance_unit: str | None
     chosen_distance: str | None
-    time_zone: str | None
-    zone_given: bool
+    time_zone: str | None  # the zone offset dates were converted to (None: there were none)
+    given_zone: str | None  # the zone the caller named
     counts: _Counts
 
 
@@ -680,11 +680,10 @@ def _learn_settings(tx: duckdb.DuckDBPyConnection, ctx: _Context, athlete_id: in
     if ctx.distance_unit is not None:
         tx.execute("UPDATE athletes SET distance_unit = ? WHERE athlete_id = ? "
                    "AND distance_unit IS NULL", [ctx.chosen_distance, athlete_id])
-    if ctx.time_zone is not None or ctx.zone_given:
-        zone = ctx.time_zone
-        if zone is not None:
-            tx.execute("UPDATE athletes SET time_zone = ? WHERE athlete_id = ? "
-                       "AND time_zone IS NULL", [zone, athlete_id])
+    zone = ctx.time_zone or ctx.given_zone  # the zone used, or the one the user named
+    if zone is not None:
+        tx.execute("UPDATE athletes SET time_zone = ? WHERE athlete_id = ? "
+                   "AND time_zone IS NULL", [zone, athlete_id])
 
 
 def _store_rejects(tx: duckdb.DuckDBPyConnection, ctx: _Context, rejects: pd.DataFrame,

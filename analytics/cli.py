@@ -65,8 +65,10 @@ def cmd_import(args: argparse.Namespace) -> int:
     mapping = _parse_mapping(args.map or [])
     if args.weight_unit:
         mapping["weight_unit"] = args.weight_unit
-    if args.date_format:
-        mapping["date_format"] = args.date_format
+    date_format = args.date_format
+    if date_format and mapping:  # a column mapping carries its own date layout
+        mapping["date_format"] = date_format
+        date_format = None
     results, refused = [], []
     with _store(args) as store:
         # Each file is its own transaction: a refused file is reported and the others
@@ -77,6 +79,8 @@ def cmd_import(args: argparse.Namespace) -> int:
                     store, path, athlete=args.athlete, unit=args.unit, fmt=args.format,
                     mapping=mapping or None,
                     progress=_progress_printer(args.quiet or args.json),
+                    distance_unit=args.distance_unit, date_format=date_format,
+                    time_zone=args.time_zone,
                 ))
             except IngestError as exc:
                 refused.append(str(exc))
@@ -84,7 +88,8 @@ def cmd_import(args: argparse.Namespace) -> int:
         payload = [
             {key: getattr(r, key) for key in (
                 "format", "rows_read", "imported", "duplicates", "skipped", "rejected",
-                "athlete", "file_name", "variant", "unit", "import_id", "seconds")}
+                "athlete", "file_name", "variant", "unit", "import_id", "seconds",
+                "columns_not_read", "distance_unit", "time_zone", "rejects")}
             for r in results
         ]
         if payload:
@@ -97,8 +102,20 @@ def cmd_import(args: argparse.Namespace) -> int:
                 f"  rows read {r.rows_read}: imported {r.imported}, duplicates {r.duplicates}, "
                 f"skipped {r.skipped}, rejected {r.rejected}  [{r.seconds:.2f}s]"
             )
-            if r.rejected:
+            if r.columns_not_read:
+                print(f"  columns not read: {', '.join(r.columns_not_read)}")
+            if r.distance_unit or r.time_zone:
+                read = [f"distances in {r.distance_unit}" if r.distance_unit else "",
+                        f"times converted to {r.time_zone}" if r.time_zone else ""]
+                print(f"  {'; '.join(part for part in read if part)}")
+            if r.rejected and r.import_id is not None:
                 print(f"  see the rejected rows: backline rejects --import {r.import_id}")
+            elif r.import_id is None:
+                print(f"  nothing was stored (no athlete {r.athlete!r} was created); the "
+                      "rejected rows:")
+                for reject in r.rejects:
+                    column = f", column {reject['column']}" if reject["column"] else ""
+                    print(f"    line {reject['line']}{column}: {reject['reason']}")
     for message in refused:
         print(f"backline: {message}", file=sys.stderr)
     if refused:
@@ -346,7 +363,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--map", action="append", metavar="FIELD=COLUMN",
                    help="generic CSV: which column holds a field (repeat), e.g. date=Day")
     p.add_argument("--weight-unit", choices=["kg", "lb"], help="generic CSV: unit of weights")
-    p.add_argument("--date-format", help="generic CSV: strptime format, e.g. %%d/%%m/%%Y")
+    p.add_argument("--date-format", help="the layout of the dates, in strptime codes, e.g. "
+                   "%%d/%%m/%%Y (only that layout is read)")
+    p.add_argument("--distance-unit", help="unit of distances the export does not name "
+                   "(km, mi, m; default: km for a kg account, mi for lb); remembered")
+    p.add_argument("--time-zone", help="the athlete's time zone, e.g. Europe/Berlin: dates "
+                   "with an offset are converted to it (default: the athlete's, else this "
+                   "computer's); remembered")
     p.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     p.set_defaults(func=cmd_import)
 

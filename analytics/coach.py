@@ -24,7 +24,7 @@ import pandas as pd
 from .catalog import LIFT_KEY_SQL, exercise_name
 from .filters import Freshness, week_start
 from .milestones import BASELINE_WEEKS, BREAK_DAYS, WINDOWS, window_counts
-from .strength import MAX_E1RM_REPS, e1rm_sql
+from .strength import MAX_E1RM_REPS, e1rm_sql, whole_body_lifts
 
 if TYPE_CHECKING:
     import duckdb
@@ -112,6 +112,7 @@ def _strength_changes(con: duckdb.DuckDBPyConnection,
     frame = pd.DataFrame(plans, columns=["athlete_id", "programme_start", "recent_from",
                                          "recent_to"])
     con.register("coach_plan", frame)
+    whole_body = ", ".join(f"'{lift}'" for lift in whole_body_lifts()) or "NULL"
     try:
         found = con.execute(
             f"""WITH near AS (
@@ -126,15 +127,38 @@ def _strength_changes(con: duckdb.DuckDBPyConnection,
                 SELECT athlete_id, session_id, min(performed_at) AS session_at
                 FROM near GROUP BY athlete_id, session_id
             ),
+            loaded AS (
+                -- the load moved, as strength.loaded_cte has it: assistance is never
+                -- load; a whole-body lift adds the body weight (the session's, else the
+                -- athlete's)
+                SELECT s.*,
+                       CASE WHEN s.assistance_kg IS NOT NULL
+                                THEN nullif(greatest(bw.kg - s.assistance_kg, 0), 0)
+                            WHEN s.exercise_id IN ({whole_body}) AND bw.kg IS NOT NULL
+                                THEN coalesce(s.weight_kg, 0) + bw.kg
+                            ELSE s.weight_kg END AS load_kg
+                FROM near s
+                LEFT JOIN (
+                    SELECT n.athlete_id, n.session_id,
+                           coalesce(any_value(d.bodyweight_kg), any_value(a.bodyweight_kg))
+                               AS kg
+                    FROM (SELECT DISTINCT athlete_id, session_id FROM near) n
+                    JOIN athletes a USING (athlete_id)
+                    LEFT JOIN session_details d
+                      ON d.athlete_id = n.athlete_id AND d.session_id = n.session_id
+                     AND d.bodyweight_kg IS NOT NULL
+                    GROUP BY n.athlete_id, n.session_id
+                ) bw USING (athlete_id, session_id)
+            ),
             eligible AS (
                 SELECT s.athlete_id, {LIFT_KEY_SQL.replace("exercise_", "s.exercise_")}
-                           AS exercise_id, st.session_at, s.weight_kg,
+                           AS exercise_id, st.session_at, s.load_kg AS weight_kg,
                        s.programme_start, s.recent_from, s.recent_to,
                        s.reps + CASE WHEN s.rpe BETWEEN 7 AND 10 THEN 10 - s.rpe ELSE 0 END
                            AS effective_reps
-                FROM near s JOIN starts st USING (athlete_id, session_id)
+                FROM loaded s JOIN starts st USING (athlete_id, session_id)
                 WHERE s.set_type <> 'warmup'
-                  AND s.weight_kg > 0 AND s.reps BETWEEN 1 AND {MAX_E1RM_REPS}
+                  AND s.load_kg > 0 AND s.reps BETWEEN 1 AND {MAX_E1RM_REPS}
             ),
             weekly AS (
                 SELECT athlete_id, exercise_id, recent_from, recent_to,

@@ -107,6 +107,7 @@ _FROM_SETS = """
 scoped AS (
     SELECT s.athlete_id, s.performed_at, s.session_id, s.workout_name, s.exercise_raw,
            s.exercise_id, s.set_index, s.set_type, s.weight_kg, s.reps, s.rpe, s.duration_s,
+           s.assistance_kg,
            min(s.performed_at) OVER (PARTITION BY s.session_id) AS session_at,
            CAST(date_trunc('week', min(s.performed_at) OVER (PARTITION BY s.session_id))
                 AS DATE) AS week_start

@@ -279,11 +279,13 @@ class Store:
         with self.transaction() as cur:
             imports = "SELECT import_id FROM imports WHERE athlete_id = ?"
             cur.execute(f"DELETE FROM rejected_rows WHERE import_id IN ({imports})", [athlete_id])
-            for table in ("sets", "imports", "share_links", "athletes"):
+            for table in ("sets", "session_details", "exercise_notes", "imports",
+                          "share_links", "athletes"):
                 cur.execute(f"DELETE FROM {table} WHERE athlete_id = ?", [athlete_id])
 
     def delete_import(self, import_id: int) -> int:
-        """Undo one import: its sets, its rejects and its record. Returns sets removed."""
+        """Undo one import: its sets (and the session notes it stored), its rejects and its
+        record. Returns sets removed."""
         with self.transaction() as cur:
             if not cur.execute(
                 "SELECT count(*) FROM imports WHERE import_id = ?", [import_id]
@@ -294,7 +296,8 @@ class Store:
             removed = cur.execute(
                 "SELECT count(*) FROM sets WHERE import_id = ?", [import_id]
             ).fetchone()[0]
-            for table in ("sets", "rejected_rows", "imports"):
+            for table in ("sets", "session_details", "exercise_notes", "rejected_rows",
+                          "imports"):
                 cur.execute(f"DELETE FROM {table} WHERE import_id = ?", [import_id])
         return int(removed)
 

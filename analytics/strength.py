@@ -10,6 +10,11 @@ a name the catalog does not know keeps its trend, PRs and plateau flag under its
 (its ``exercise_id`` is the lift key :data:`analytics.catalog.LIFT_KEY_SQL`, ``~`` + the
 name as logged, lower-cased).
 
+An assisted lift's number (``Pull Up (Assisted)``, a negative Fitbod weight) is the help of
+a machine or band, never load: with the body weight known the set moved the rest of it,
+and without it the progress is the help going down (:func:`assisted_progress`). A
+weighted pull-up or dip moved the weight added plus the body weight, when that is known.
+
 Trends use the best e1RM of each session, because a session is the unit of training and
 back-off sets would otherwise drag the line down. The slope is a Theil-Sen fit on
 ln(e1RM) against time — the median of all pairwise slopes — so one bad day or a typo
@@ -20,6 +25,7 @@ directly as % per week.
 from __future__ import annotations
 
 import dataclasses
+import functools
 import math
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, NamedTuple
@@ -28,7 +34,7 @@ import numpy as np
 import pandas as pd
 
 from . import units
-from .catalog import LIFT_KEY_SQL, exercise_name
+from .catalog import LIFT_KEY_SQL, exercise_name, is_unmapped_key, load_catalog
 from .filters import Filters, batch_cached, period, scope_cte
 
 if TYPE_CHECKING:
@@ -43,6 +49,8 @@ PLATEAU_DAYS = 28
 PLATEAU_PR_GAIN = 0.01
 """...where a meaningful PR beats the previous best session e1RM by at least 1 %."""
 MAX_E1RM_REPS = 10
+WHOLE_BODY_PATTERNS = ("vertical pull", "dip")
+"""Movement patterns whose bodyweight lifts move the whole body (see :func:`loaded_cte`)."""
 MAX_PAIRS = 20_000
 """Above this many session pairs (about 200 sessions of one lift) Theil-Sen samples pairs."""
 _Z_95 = 1.959963984540054  # two-sided 95 % normal quantile
@@ -63,21 +71,60 @@ def e1rm_sql(formula: str, weight: str = "weight_kg", reps: str = "effective_rep
     return _FORMULAS[formula].format(w=weight, r=reps)
 
 
+@functools.cache
+def whole_body_lifts() -> tuple[str, ...]:
+    """Catalog lifts that move the whole body (the bodyweight vertical pulls and dips:
+    pull-ups, chin-ups, dips): for them the load is the body weight plus any weight added,
+    or minus the assistance used."""
+    catalog = load_catalog()
+    moves_body = catalog["bodyweight"].astype(bool) & catalog["pattern"].isin(WHOLE_BODY_PATTERNS)
+    return tuple(sorted(catalog.loc[moves_body, "id"]))
+
+
+def loaded_cte(sets: str = "working") -> str:
+    """CTE ``loaded``: each set of CTE ``sets`` (after :func:`~analytics.filters.scope_cte`)
+    with the load it moved, ``load_kg``.
+
+    An assisted set (its number is the help of a machine or band, not weight lifted)
+    moved the body weight minus the assistance when the body weight is known, and has no
+    load otherwise: its assistance never counts as load. A whole-body lift (a weighted
+    pull-up or dip) moved the weight added plus the body weight when that is known. The
+    body weight is the one logged with the session, else the athlete's.
+    """
+    lifts = ", ".join(f"'{lift}'" for lift in whole_body_lifts()) or "NULL"
+    return f"""
+    loaded AS (
+        SELECT *,
+               CASE WHEN assistance_kg IS NOT NULL THEN nullif(greatest(bw - assistance_kg, 0), 0)
+                    WHEN exercise_id IN ({lifts}) AND bw IS NOT NULL
+                        THEN coalesce(weight_kg, 0) + bw
+                    ELSE weight_kg END AS load_kg
+        FROM (SELECT l.*, coalesce(d.bodyweight_kg, (SELECT bodyweight_kg FROM athletes
+                                                     WHERE athlete_id = $athlete)) AS bw
+              FROM {sets} l
+              LEFT JOIN (SELECT session_id, bodyweight_kg FROM session_details
+                         WHERE athlete_id = $athlete AND bodyweight_kg IS NOT NULL) d
+                USING (session_id))
+    )"""
+
+
 def e1rm_ctes(formula: str) -> str:
     """CTEs to follow :func:`~analytics.filters.scope_cte`: ``lifts`` (working sets with
     ``exercise_id`` replaced by the lift key, so unmapped names are lifts too),
     ``e1rm_sets`` (working sets eligible for an e1RM, with the estimate in kg) and
-    ``session_best`` (the best of each session per lift, with the set that gave it)."""
+    ``session_best`` (the best of each session per lift, with the set that gave it). The
+    weight is the load moved (:func:`loaded_cte`)."""
     expression = e1rm_sql(formula)
     return f"""
     lifts AS (SELECT * REPLACE ({LIFT_KEY_SQL} AS exercise_id) FROM working),
+    {loaded_cte("lifts")},
     eligible AS (
-        SELECT session_id, session_at, week_start, exercise_id, set_index, weight_kg, reps,
-               rpe,
+        SELECT session_id, session_at, week_start, exercise_id, set_index,
+               load_kg AS weight_kg, reps, rpe,
                reps + CASE WHEN rpe BETWEEN 7 AND 10 THEN 10 - rpe ELSE 0 END
                    AS effective_reps
-        FROM lifts
-        WHERE weight_kg > 0
+        FROM loaded
+        WHERE load_kg > 0
           AND reps BETWEEN 1 AND {MAX_E1RM_REPS}
     ),
     e1rm_sets AS (
@@ -398,3 +445,44 @@ def personal_records(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFra
     is_load = frame["kind"] != "reps"
     frame.loc[is_load, "previous"] = frame.loc[is_load, "previous"] * units.factor(flt.unit)
     return frame
+
+
+def assisted_progress(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
+    """Progress on assisted lifts, where less help is the gain: one row per lift.
+
+    For each session the least assistance used on a working set of at least one rep;
+    ``first``, ``last`` and ``least`` of those, ``change`` (last - first: below zero is
+    progress) and ``trend_per_week`` (Theil-Sen slope of the session values, in the display
+    unit per week; below zero is progress; NaN with fewer than 3 sessions). ``lift`` is
+    the lift key (:data:`~analytics.catalog.LIFT_KEY_SQL`); a lift the catalog does not
+    know is listed by its logged name. Columns: ``lift``,
+    ``exercise``, ``sessions``, ``first_date``, ``last_date``, ``first``, ``last``,
+    ``least``, ``change``, ``trend_per_week``, ``unit``.
+    """
+    points = con.execute(
+        f"""WITH {scope_cte(con, flt)}
+        SELECT {LIFT_KEY_SQL} AS lift, any_value(exercise_raw) AS logged,
+               session_id, min(session_at) AS session_at,
+               epoch(min(session_at)) / 86400.0 AS day, min(assistance_kg) AS assistance
+        FROM working WHERE assistance_kg IS NOT NULL AND reps >= 1
+        GROUP BY ALL ORDER BY lift, session_at""",
+        flt.params,
+    ).df()
+    columns = ["lift", "exercise", "sessions", "first_date", "last_date", "first", "last",
+               "least", "change", "trend_per_week"]
+    rows = []
+    for lift, group in points.groupby("lift", sort=True):
+        days = group["day"].to_numpy(dtype="float64")
+        values = group["assistance"].to_numpy(dtype="float64")
+        slope = (theil_sen(days, values).slope * 7 if len(values) >= MIN_TREND_SESSIONS
+                 else math.nan)
+        name = exercise_name(str(lift)) if not is_unmapped_key(str(lift)) \
+            else str(group["logged"].iloc[0])
+        rows.append([lift, name, len(group), group["session_at"].iloc[0].date(),
+                     group["session_at"].iloc[-1].date(), values[0], values[-1],
+                     values.min(), values[-1] - values[0], slope])
+    frame = pd.DataFrame(rows, columns=columns)
+    for column in ("first_date", "last_date"):
+        frame[column] = pd.to_datetime(frame[column])
+    return units.convert(frame, ["first", "last", "least", "change", "trend_per_week"],
+                         flt.unit)

@@ -16,7 +16,8 @@ import streamlit as st
 
 import ui
 from analytics import catalog, sharing
-from analytics.ingest import IngestError, detect, import_file
+from analytics.ingest import IngestError, Preview, detect, import_file, preview
+from analytics.ingest.preview import asks_distance_unit
 from analytics.ingest.reader import open_source
 from analytics.sample import SAMPLE_ATHLETE
 
@@ -56,23 +57,25 @@ def inspect_upload(_data: bytes, file_id: str, name: str) -> dict:
     """What Backline can tell about one upload before importing it (cached per upload).
 
     Keys: ``header`` (column names), ``plan`` (the detected FormatPlan, or None),
-    ``unknown`` (why the header was not recognised) and ``error`` (why the file cannot be
-    imported at all).
+    ``unknown`` (why the header was not recognised), ``error`` (why the file cannot be
+    imported at all) and ``asks_distance`` (it holds distances without saying their unit).
     """
     del file_id  # cache key only
-    found: dict = {"header": [], "plan": None, "unknown": None, "error": None}
+    found: dict = {"header": [], "plan": None, "unknown": None, "error": None,
+                   "asks_distance": False}
     try:
         source = open_source(_data, name)
     except IngestError as exc:
         return {**found, "error": str(exc)}
     try:
         found["header"] = list(source.header)
+        try:
+            found["plan"] = detect(found["header"], name)
+            found["asks_distance"] = asks_distance_unit(found["plan"], source)
+        except IngestError as exc:
+            found["unknown"] = str(exc)
     finally:
         source.cleanup()
-    try:
-        found["plan"] = detect(found["header"], name)
-    except IngestError as exc:
-        found["unknown"] = str(exc)
     return found
 
 
@@ -139,6 +142,50 @@ def mapping_form(header: list[str], key: str) -> dict[str, str]:
     return mapping
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def preview_upload(_data: bytes, file_id: str, name: str,
+                   mapping: tuple[tuple[str, str], ...]) -> Preview:
+    """The first rows of an upload as ``mapping`` reads them (cached per upload and mapping)."""
+    del file_id  # cache key only
+    return preview(_data, mapping=dict(mapping), file_name=name)
+
+
+def mapping_preview(data: bytes, file_id: str, name: str, mapping: dict[str, str],
+                    key: str) -> bool:
+    """Under the column mapping: the date question when the file's dates read both ways
+    (day first and month first), then the first rows as they will be read. Returns
+    whether the mapping is complete enough to import; ``mapping`` gets the date layout."""
+    try:
+        seen = preview_upload(data, file_id, name, tuple(sorted(mapping.items())))
+    except IngestError as exc:
+        st.error(ui.escape_md(str(exc)), icon=":material/error:")
+        return False
+    ready = True
+    if "date_format" not in mapping and seen.ambiguous:
+        day_first, month_first = seen.ambiguous
+        labels = {day_first: f"day first ({day_first})", month_first:
+                  f"month first ({month_first})"}
+        choice = st.radio(
+            "Every date in this file reads both day-first and month-first (no day is above "
+            "12). Which is it?", [day_first, month_first], index=None, horizontal=True,
+            format_func=labels.get, key=f"{key}-date-question",
+        )
+        if choice is None:
+            st.info("Choose how the dates are written: read the wrong way, every date is "
+                    "wrong and nothing says so.", icon=":material/event:")
+            ready = False
+        else:
+            mapping["date_format"] = choice
+            seen = preview_upload(data, file_id, name, tuple(sorted(mapping.items())))
+    elif "date_format" not in mapping and seen.date_format:
+        mapping["date_format"] = seen.date_format
+        seen = preview_upload(data, file_id, name, tuple(sorted(mapping.items())))
+        st.caption(f"The dates read as {ui.escape_md(seen.date_format)}.")
+    st.markdown("**The first rows, as they will be read**")
+    ui.table(seen.rows, key=f"{key}-preview")
+    return ready
+
+
 def choose_athlete(frame: pd.DataFrame) -> str:
     real = frame.loc[~frame["is_sample"].astype(bool), "name"].astype(str).tolist()
     current = ui.current_filters()
@@ -173,6 +220,7 @@ def run_import(store, jobs: list[dict]) -> list[dict]:  # type: ignore[no-untype
             result = import_file(
                 store, job["data"], athlete=job["athlete"], unit=job.get("unit"),
                 mapping=job.get("mapping"), file_name=job["file_name"], progress=report,
+                distance_unit=job.get("distance_unit"),
             )
             outcomes.append({"ok": True, **result.as_dict()})
         except IngestError as exc:
@@ -186,6 +234,11 @@ def show_results(store, outcomes: list[dict]) -> None:  # type: ignore[no-untype
     for outcome in outcomes:
         if not outcome["ok"]:
             st.error(ui.escape_md(outcome["error"]), icon=":material/error:")
+    for outcome in outcomes:
+        if outcome["ok"] and outcome["import_id"] is None:
+            st.warning(f"{ui.escape_md(outcome['file_name'])}: no row could be imported, so "
+                       "nothing was stored (no athlete was created). The rejected rows are "
+                       "below.", icon=":material/warning:")
     done = [o for o in outcomes if o["ok"]]
     if not done:
         return
@@ -209,14 +262,20 @@ def show_results(store, outcomes: list[dict]) -> None:  # type: ignore[no-untype
             "Duplicates": [o["duplicates"] for o in done],
             "Skipped": [o["skipped"] for o in done],
             "Rejected": [o["rejected"] for o in done],
+            "Columns not read": [", ".join(o["columns_not_read"]) for o in done],
             "Seconds": [round(float(o["seconds"]), 2) for o in done],
         }
     )
     ui.table(table, key="import-counts")
     if rejected:
-        ids = [int(o["import_id"]) for o in done if o["rejected"]]
+        ids = [int(o["import_id"]) for o in done if o["rejected"] and o["import_id"] is not None]
         rejects = store.rejected_rows(ids).drop(columns="import_id").rename(
             columns={"file_name": "file", "column_name": "column", "raw": "row"})
+        unsaved = [{"file": o["file_name"], "line": r["line"], "column": r["column"],
+                    "reason": r["reason"], "row": r["raw"]}
+                   for o in done if o["import_id"] is None for r in o["rejects"]]
+        if unsaved:
+            rejects = pd.concat([rejects, pd.DataFrame(unsaved)], ignore_index=True)
         st.markdown(f"**{len(rejects):,} rejected rows** — fix them in the export and import "
                     "it again; rows already stored are skipped.")
         ui.table(rejects, key="import-rejects")
@@ -358,6 +417,16 @@ def main() -> None:
                     )
                     if job["unit"] is None:
                         problems += 1
+                if inspection["asks_distance"]:
+                    options = ["km", "mi"]
+                    weight_unit = plan.weight_unit or job.get("unit") or remembered
+                    job["distance_unit"] = st.radio(
+                        "This export has distances but does not say their unit. Which is "
+                        "your app set to?", options,
+                        index=1 if weight_unit == "lb" else 0, horizontal=True,
+                        format_func=lambda u: {"km": "kilometres", "mi": "miles"}[u],
+                        key=f"{key}-distance-unit",
+                    )
             else:
                 st.warning("Format not recognised — choose which column holds what.",
                            icon=":material/table_view:")
@@ -369,6 +438,9 @@ def main() -> None:
                 ):
                     st.info("Choose at least the date, exercise and reps (or seconds) columns.")
                     problems += 1
+                elif not mapping_preview(data, upload.file_id, upload.name, job["mapping"],
+                                         key):
+                    problems += 1
             jobs.append(job)
 
     ready = bool(jobs) and bool(athlete) and problems == 0
@@ -378,7 +450,7 @@ def main() -> None:
         st.session_state[RESULTS_KEY] = outcomes
         st.session_state[UPLOAD_GENERATION_KEY] = generation + 1
         ui.clear_caches()
-        if any(o["ok"] for o in outcomes):
+        if any(o["ok"] and o["import_id"] is not None for o in outcomes):
             ui.select_athlete(store.athlete_id(athlete))
         st.rerun()
     if uploads and not athlete:

@@ -117,10 +117,19 @@ def check_imported(case: dict[str, Any], path: Path, tmp: Path) -> None:
         assert counts == case["counts"]
         assert result.rows_read == sum(counts[n] for n in COUNTS[1:])
 
-        rejects = store.query_df(
-            "SELECT line, coalesce(column_name, '') AS column_name, reason, raw "
-            "FROM rejected_rows WHERE import_id = ? ORDER BY line", [result.import_id],
-        )
+        if result.import_id is None:
+            # Nothing to store for a new athlete: no trace in the store, the rejects are in
+            # the result.
+            assert result.imported == result.duplicates == 0
+            assert store.query_one("SELECT count(*) FROM athletes WHERE name = ?",
+                                   [ATHLETE]) == 0
+            rejects = pd.DataFrame(result.rejects).rename(columns={"column": "column_name"})
+            rejects["column_name"] = rejects["column_name"].fillna("")
+        else:
+            rejects = store.query_df(
+                "SELECT line, coalesce(column_name, '') AS column_name, reason, raw "
+                "FROM rejected_rows WHERE import_id = ? ORDER BY line", [result.import_id],
+            )
         wanted = case.get("rejects", [])
         assert len(rejects) == len(wanted), rejects
         for row, (line, column, reason) in zip(rejects.itertuples(), wanted, strict=True):

@@ -39,10 +39,16 @@ def many():  # type: ignore[no-untyped-def]
     add_sets(store, broke, _log(date(2024, 11, 4), 3, (1,)) + _log(date(2025, 3, 3), 5, (0,)))
     unmapped = store.athlete_id("Own names", create=True)  # a lift the catalog does not know
     add_sets(store, unmapped, _log(date(2025, 1, 6), 10, (0, 3), extra="Zercher Good Morning"))
+    weighted = store.athlete_id("Weighted pull-ups", create=True)  # load = added + body
+    store.update_athlete(weighted, bodyweight_kg=80.0)
+    rows = _log(date(2025, 1, 6), 10, (0, 3))
+    rows += [Row(r.when, "Pull Up (Weighted)", 40 - 3 * k, 5)  # added weight falls 40 -> 13
+             for k, r in enumerate(rows[::2])]
+    add_sets(store, weighted, rows)
     fresh = store.athlete_id("Two weeks in", create=True)
     add_sets(store, fresh, _log(date(2025, 3, 20), 2, (0, 2)))
     store.athlete_id("Empty", create=True)
-    yield store, [first, stale, broke, fresh, unmapped]
+    yield store, [first, stale, broke, fresh, unmapped, weighted]
     store.close()
 
 
@@ -68,7 +74,7 @@ def test_summary_matches_each_athletes_own_numbers(many) -> None:  # type: ignor
 
 
 def test_summary_reads_as_the_coach_sees_it(many) -> None:  # type: ignore[no-untyped-def]
-    store, (first, stale, broke, fresh, unmapped) = many
+    store, (first, stale, broke, fresh, unmapped, weighted) = many
     found = {s.athlete_id: s for s in coach.coach_summary(store.cursor(), today=TODAY)}
     # the log runs to Thu 3 Apr, past "today" (a clock behind the log): now is 3 Apr, and
     # Mon 31 Mar and Thu 3 Apr are this week's two sessions
@@ -85,3 +91,5 @@ def test_summary_reads_as_the_coach_sees_it(many) -> None:  # type: ignore[no-un
     exercise, change = found[first].change
     assert exercise == "Hip Thrust"
     assert found[unmapped].change[0] == "Zercher good morning"  # unmapped lifts count too
+    # the pull-ups' load is body weight + added weight: 120 kg in week 1 to 80 + 13 later
+    assert found[weighted].change[0] == "Pull-Up" and found[weighted].change[1] < -15

@@ -23,7 +23,13 @@ from analytics.store import Store
 EXPORTS = Path(__file__).resolve().parent / "data" / "exports"
 SAMPLES = sorted(EXPORTS.glob("*.csv"))
 FIELDS = ("set_type", "weight_kg", "reps", "rpe", "duration_s", "distance_m")
-FLOAT_FIELDS = {"weight_kg", "rpe", "duration_s", "distance_m"}
+#: Checked where an expected set names them (samples of the formats that have them).
+OPTIONAL_FIELDS = ("assistance_kg", "bodyweight_kg", "workout_duration_s", "workout_name",
+                   "workout_notes", "exercise_notes", "notes")
+FLOAT_FIELDS = {"weight_kg", "rpe", "duration_s", "distance_m", "assistance_kg",
+                "bodyweight_kg", "workout_duration_s"}
+#: Import arguments an expectation may give (the answers a user would).
+OPTIONS = ("time_zone", "distance_unit", "date_format")
 COUNTS = ("rows_read", "imported", "duplicates", "skipped", "rejected")
 
 Key = tuple[str, str, int]
@@ -36,7 +42,7 @@ def expectation(sample: Path) -> dict[str, Any]:
 def run_import(store: Store, sample: Path, expected: dict[str, Any]) -> Any:
     return import_file(
         store, sample, athlete="me", unit=expected["unit"], fmt="auto",
-        mapping=expected.get("mapping"),
+        mapping=expected.get("mapping"), **{k: expected[k] for k in OPTIONS if k in expected},
     )
 
 
@@ -44,10 +50,16 @@ def stored_sets(store: Store, import_id: int) -> dict[Key, dict[str, Any]]:
     """The sets one import wrote, keyed the way the expectations name them."""
     cur = store.cursor()
     try:
+        # a set's session notes and body weight, and its exercise's note, are stored with
+        # the session (tables session_details, exercise_notes): read them back per set
         cur.execute(
-            "SELECT performed_at, exercise_raw, set_index, " + ", ".join(FIELDS)
-            + " FROM sets WHERE import_id = ?"
-            " ORDER BY performed_at, exercise_raw, set_index",
+            "SELECT performed_at, exercise_raw, set_index, "
+            + ", ".join(FIELDS + OPTIONAL_FIELDS) + " FROM sets s "
+            "LEFT JOIN session_details USING (athlete_id, session_id) "
+            "LEFT JOIN (SELECT athlete_id, session_id, exercise_key, note AS exercise_notes "
+            "           FROM exercise_notes) n ON n.athlete_id = s.athlete_id "
+            "  AND n.session_id = s.session_id AND n.exercise_key = lower(s.exercise_raw) "
+            "WHERE s.import_id = ? ORDER BY performed_at, exercise_raw, set_index",
             [import_id],
         )
         names = [column[0] for column in cur.description]
@@ -64,7 +76,7 @@ def stored_sets(store: Store, import_id: int) -> dict[Key, dict[str, Any]]:
 
 
 def assert_same_set(key: Key, actual: dict[str, Any], wanted: dict[str, Any]) -> None:
-    for name in FIELDS:
+    for name in FIELDS + tuple(f for f in OPTIONAL_FIELDS if f in wanted):
         got, want = actual[name], wanted[name]
         if want is None or got is None:
             assert got == want, f"{key} {name}: stored {got!r}, expected {want!r}"
@@ -96,6 +108,10 @@ def test_sample_imports_as_expected_and_reimport_is_idempotent(
         }
         assert first.athlete == "me"
         assert first.import_id is not None
+        if "variant" in expected:
+            assert first.variant == expected["variant"]
+        if "columns_not_read" in expected:
+            assert first.columns_not_read == expected["columns_not_read"]
 
         stored = stored_sets(store, first.import_id)
         assert len(stored) == expected["imported"]

@@ -236,6 +236,42 @@ def test_unknown_csv_gets_a_column_mapping(db) -> None:  # type: ignore[no-untyp
     assert _metrics(at)["Rejected"] == "1"  # "twenty" reps
 
 
+def test_import_results_name_the_columns_not_read(db) -> None:  # type: ignore[no-untyped-def]
+    at = _open("pages/import_log.py")
+    _upload(at, ("fitbod.csv", (EXPORTS / "fitbod.csv").read_bytes()))
+    at.button(key="import-button").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    counts = _table(at, "Columns not read")
+    assert counts.loc[0, "Columns not read"] == "Incline, Resistance, multiplier"
+
+
+def test_a_file_with_distances_of_no_stated_unit_asks_it(db) -> None:  # type: ignore[no-untyped-def]
+    at = _open("pages/import_log.py")
+    _upload(at, ("strong_2019.csv", (EXPORTS / "strong_2019.csv").read_bytes()))
+    next(r for r in at.radio if r.label.startswith("This export does not say")).set_value(
+        "kg").run()
+    distance = next(r for r in at.radio if r.label.startswith("This export has distances"))
+    assert distance.value == "km"  # what goes with a kg account
+    distance.set_value("mi").run()
+    at.button(key="import-button").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    store = ui.get_store()
+    walk = store.query_one("SELECT distance_m FROM sets WHERE exercise_raw = 'Farmers Walk'")
+    assert walk == pytest.approx(0.04 * 1609.344)
+
+
+def test_a_file_of_rejects_creates_no_athlete(db) -> None:  # type: ignore[no-untyped-def]
+    at = _open("pages/import_log.py")
+    at.text_input(key="import-new-athlete").set_value("Nobody yet").run()
+    _upload(at, ("bad.csv", (ROOT / "tests" / "data" / "bad" / "all_rows_rejected.csv")
+                 .read_bytes()))
+    at.button(key="import-button").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert any("nothing was stored" in w.value for w in at.warning)
+    assert len(_table(at, "reason")) == 3
+    assert "Nobody yet" not in set(ui.athletes(ui.get_store())["name"])
+
+
 def test_mapping_an_unmapped_exercise(db) -> None:  # type: ignore[no-untyped-def]
     at = _open("pages/import_log.py")
     csv = (b"date,exercise,set,weight,unit,reps\n"
@@ -413,3 +449,27 @@ def test_choosing_another_athlete_empties_the_uploader(db) -> None:  # type: ign
     _upload(at, ("a.csv", _csv("Romanian Deadlift", "2025-03-03", 3)))
     at.text_input(key="import-new-athlete").set_value("Athlete B").run()
     assert not _uploader(at).value
+
+
+def test_ambiguous_dates_must_be_answered_and_the_preview_shows_the_rows(db) -> None:  # type: ignore[no-untyped-def]
+    """Every date reads day-first and month-first: the import waits for the answer."""
+    at = _open("pages/import_log.py")
+    csv = (b"Day,Lift,Kilos,Reps\n"
+           b"03/04/2025,Romanian Deadlift,60,10\n"
+           b"05/04/2025,Romanian Deadlift,62.5,10\n"
+           b"07/04/2025,Romanian Deadlift,65,8\n")
+    _upload(at, ("sheet.csv", csv))
+    question = next(r for r in at.radio if r.label.startswith("Every date in this file"))
+    assert question.value is None
+    assert at.button(key="import-button").disabled  # not imported on a guess
+    question.set_value("%d/%m/%Y").run()
+    assert not at.button(key="import-button").disabled
+    preview = _table(at, "outcome")  # the first rows as they will be read
+    assert len(preview) == 3 and set(preview["outcome"]) == {"set"}
+    assert pd.Timestamp(preview["performed_at"].iloc[0]).date().isoformat() == "2025-04-03"
+    at.button(key="import-button").click().run()
+    assert _metrics(at)["Sets imported"] == "3"
+    with Store(db) as store:
+        first = store.query_one("SELECT min(performed_at) FROM sets WHERE exercise_raw = ?",
+                                ["Romanian Deadlift"])
+    assert pd.Timestamp(first).date().isoformat() == "2025-04-03"  # 3 April, day first

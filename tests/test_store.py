@@ -61,7 +61,9 @@ def test_a_store_from_before_derived_keys_keeps_its_sets_and_knows_them_again(
     con.close()
     with Store(path) as store:
         with store.cursor() as cur:
-            assert cur.execute("SELECT * EXCLUDE (row_hash) FROM sets").fetchall() == before
+            after = cur.execute("SELECT * EXCLUDE (row_hash) FROM sets").fetchall()
+            # later migrations only add columns: the old ones keep their values
+            assert [row[:len(before[0])] for row in after] == before
         assert len(store.query_one("SELECT row_hash FROM sets")) == 32
         result = import_file(store, FIRST, athlete="me")  # holds that set: a duplicate
         assert (result.imported, result.duplicates, result.rejected) == (1, 1, 1)

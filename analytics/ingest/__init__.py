@@ -3,5 +3,7 @@
 from .errors import IngestError
 from .formats import FORMATS, FormatPlan, detect
 from .pipeline import ImportResult, import_file
+from .preview import Preview, preview
 
-__all__ = ["FORMATS", "FormatPlan", "ImportResult", "IngestError", "detect", "import_file"]
+__all__ = ["FORMATS", "FormatPlan", "ImportResult", "IngestError", "Preview", "detect",
+           "import_file", "preview"]

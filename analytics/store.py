@@ -301,6 +301,134 @@ class Store:
                 cur.execute(f"DELETE FROM {table} WHERE import_id = ?", [import_id])
         return int(removed)
 
+    def athlete_settings(self, name: str) -> dict[str, str | None]:
+        """What an import remembers about an athlete besides the unit: ``distance_unit``
+        and ``time_zone`` (None when not learned yet, or for a new athlete)."""
+        frame = self.query_df(
+            "SELECT distance_unit, time_zone FROM athletes WHERE name = ?", [name.strip()])
+        row = frame.iloc[0].tolist() if len(frame) else [None, None]
+        return {key: None if pd.isna(value) else str(value)
+                for key, value in zip(("distance_unit", "time_zone"), row, strict=True)}
+
+    # -- an import's writes: called inside its transaction (``tx``), holding the write lock
+    @staticmethod
+    def import_athlete(tx: duckdb.DuckDBPyConnection, name: str, *,
+                       create: bool) -> int | None:
+        """The id of athlete ``name``; a new athlete is created when ``create``, else None.
+
+        (An upsert would use up an id of the sequence on every import of a known athlete.)
+        """
+        found = tx.execute("SELECT athlete_id FROM athletes WHERE name = ?", [name]).fetchall()
+        if not found and create:
+            found = tx.execute(
+                "INSERT INTO athletes (name) VALUES (?) RETURNING athlete_id", [name]
+            ).fetchall()
+        return int(found[0][0]) if found else None
+
+    @staticmethod
+    def new_import_id(tx: duckdb.DuckDBPyConnection) -> int:
+        return int(tx.execute("SELECT nextval('import_id_seq')").fetchone()[0])
+
+    @staticmethod
+    def record_import(tx: duckdb.DuckDBPyConnection, *, import_id: int, athlete_id: int,
+                      file_name: str, sha256: str, format: str, unit: str | None,
+                      rows_read: int, imported: int, duplicates: int, skipped: int,
+                      rejected: int) -> None:
+        """The import's record with its counts (they add up to ``rows_read``)."""
+        tx.execute(
+            """
+            INSERT INTO imports (import_id, athlete_id, file_name, sha256, format, unit,
+                                 rows_read, imported, duplicates, skipped, rejected)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """,
+            [import_id, athlete_id, file_name, sha256, format, unit, rows_read, imported,
+             duplicates, skipped, rejected],
+        )
+
+    @staticmethod
+    def learn_athlete_defaults(tx: duckdb.DuckDBPyConnection, athlete_id: int, *,
+                               unit: str | None = None, distance_unit: str | None = None,
+                               time_zone: str | None = None) -> None:
+        """Remember a unit, distance unit or time zone where none is remembered yet: the
+        first one Backline learns for an athlete stays (a later import may still give
+        another for itself)."""
+        for column, value in (("unit", unit), ("distance_unit", distance_unit),
+                              ("time_zone", time_zone)):
+            if value is not None:
+                tx.execute(f"UPDATE athletes SET {column} = ? WHERE athlete_id = ? "
+                           f"AND {column} IS NULL", [value, athlete_id])
+
+    @staticmethod
+    def add_rejects(tx: duckdb.DuckDBPyConnection, import_id: int,
+                    rejects: pd.DataFrame) -> None:
+        """Store an import's rejected rows: ``line, column_name, message, raw`` and the
+        natural key its set will have once fixed (``session_id, exercise_key, set_index``)."""
+        tx.register("new_rejects", rejects)
+        try:
+            tx.execute(
+                "INSERT INTO rejected_rows (import_id, line, column_name, reason, raw, "
+                "session_id, exercise_key, set_index) SELECT ?, line, column_name, message, "
+                "left(raw, 2000), session_id, exercise_key, set_index FROM new_rejects",
+                [import_id],
+            )
+        finally:
+            tx.unregister("new_rejects")
+
+    @staticmethod
+    def settle_rejects(tx: duckdb.DuckDBPyConnection, athlete_id: int, import_id: int,
+                       csv_path: Path) -> None:
+        """Drop earlier rejects of this athlete that import ``import_id`` has settled.
+
+        A reject is settled when a set with its natural key is now stored (the row was
+        fixed in the app and exported again), when this import rejects the same row again
+        (only the newest copy is listed), for a malformed row (its set number unknown) when
+        this import adds a set to its session, or, for a reject whose key is unknown (its
+        date or exercise could not be read, or it predates keys), when this import's file
+        (``csv_path``) holds its text as a row that was not rejected this time.
+        """
+        earlier = "SELECT import_id FROM imports WHERE athlete_id = $athlete"
+        tx.execute(
+            f"""
+            DELETE FROM rejected_rows r
+            WHERE r.import_id IN ({earlier}) AND r.import_id <> $import AND (
+                (r.set_index IS NOT NULL AND EXISTS (
+                    SELECT 1 FROM sets s WHERE s.athlete_id = $athlete
+                      AND s.session_id = r.session_id AND s.set_index = r.set_index
+                      AND lower(s.exercise_raw) = r.exercise_key))
+                OR (r.set_index IS NULL AND r.session_id IS NOT NULL AND EXISTS (
+                    SELECT 1 FROM sets s WHERE s.import_id = $import
+                      AND s.session_id = r.session_id))
+                OR EXISTS (
+                    SELECT 1 FROM rejected_rows n WHERE n.import_id = $import AND (
+                        n.raw = r.raw OR (n.set_index = r.set_index
+                                          AND n.session_id = r.session_id
+                                          AND n.exercise_key = r.exercise_key)))
+            )
+            """,
+            {"athlete": athlete_id, "import": import_id},
+        )
+        keyless = tx.execute(
+            f"SELECT count(*) FROM rejected_rows WHERE import_id IN ({earlier}) "
+            "AND set_index IS NULL AND raw IS NOT NULL", {"athlete": athlete_id}
+        ).fetchone()[0]
+        if not keyless:
+            return
+        # A record's first line stands for it (a note may run over several lines).
+        path = str(csv_path).replace("'", "''")
+        tx.execute(
+            f"""
+            DELETE FROM rejected_rows r
+            WHERE r.import_id IN ({earlier}) AND r.set_index IS NULL
+              AND split_part(r.raw, chr(10), 1) IN (
+                SELECT rtrim(line, chr(13)) FROM (
+                    SELECT unnest(string_split(content, chr(10))) AS line
+                    FROM read_text('{path}'))
+                EXCEPT SELECT split_part(raw, chr(10), 1) FROM rejected_rows
+                       WHERE import_id = $import AND raw IS NOT NULL)
+            """,
+            {"athlete": athlete_id, "import": import_id},
+        )
+
     # -- imports and their rejects ------------------------------------------------------------
     def imports(self) -> pd.DataFrame:
         """Every import with its athlete and counts, oldest first."""

@@ -40,7 +40,9 @@ ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / ".data"
 ROWS = 1_000_000
 GENERATOR_VERSION = 1
-TARGET_RATIO = 2.0
+TARGET_RATIO = 3.0
+"""Import / DuckDB's read. An earlier 2x target was withdrawn once the reference rows showed
+parsing and checking alone cost ~1.4x and the file-order set numbering a second pass."""
 TARGET_RSS_MB = 600
 #: Share of sessions with day-first dates in the reject-heavy file (issue 10: 882k of 1M).
 REJECT_HEAVY_SHARE = 0.882

@@ -113,13 +113,7 @@ class _Settings:
 
 
 def _settings(store: Store, athlete: str) -> _Settings:
-    row = store.query_df(
-        "SELECT distance_unit, time_zone FROM athletes WHERE name = ?", [athlete]
-    )
-    if row.empty:
-        return _Settings()
-    values = [None if pd.isna(v) else str(v) for v in row.iloc[0].tolist()]
-    return _Settings(*values)
+    return _Settings(**store.athlete_settings(athlete))
 
 
 def _resolve_unit(plan: FormatPlan, unit: str | None, remembered: str | None,
@@ -588,8 +582,8 @@ def _write(
     )
     with store.transaction(cur) as tx:
         # The store's writer lock is held: the duplicate check below sees every committed set.
-        found = tx.execute("SELECT athlete_id FROM athletes WHERE name = ?", [ctx.name]).fetchone()
-        if found is None and counts.valid == 0:
+        found = Store.import_athlete(tx, ctx.name, create=counts.valid > 0)
+        if found is None:
             # Nothing to store for someone new: no athlete, no import record; the result
             # carries the rejects instead.
             result.rejects = [
@@ -598,12 +592,8 @@ def _write(
                 for row in rejects.head(UNSAVED_REJECTS_SHOWN).itertuples()
             ]
             return result
-        if found is None:  # (an upsert would use up an id of the sequence on every import)
-            found = tx.execute(
-                "INSERT INTO athletes (name) VALUES (?) RETURNING athlete_id", [ctx.name]
-            ).fetchone()
-        athlete_id = int(found[0])
-        import_id = int(tx.execute("SELECT nextval('import_id_seq')").fetchone()[0])
+        athlete_id = found
+        import_id = Store.new_import_id(tx)
         # An athlete's first import has nothing to be a duplicate of (a file's own keys are
         # unique): no duplicate check, which is most of the cost of a big first import.
         stored = int(tx.execute(
@@ -619,18 +609,22 @@ def _write(
         )
         _insert_session_notes(tx, plan, athlete_id, import_id)
         _store_rejects(tx, ctx, rejects, import_id)
-        _resolve_stale_rejects(tx, athlete_id, import_id, source)
-        tx.execute(
-            """
-            INSERT INTO imports (import_id, athlete_id, file_name, sha256, format, unit,
-                                 rows_read, imported, duplicates, skipped, rejected)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """,
-            [import_id, athlete_id, source.name, source.sha256, plan.format,
-             plan.weight_unit or ctx.chosen_unit, rows_read, new_rows,
-             counts.valid - new_rows, counts.skipped, rejected],
+        Store.settle_rejects(tx, athlete_id, import_id, source.path)
+        Store.record_import(
+            tx, import_id=import_id, athlete_id=athlete_id, file_name=source.name,
+            sha256=source.sha256, format=plan.format, unit=plan.weight_unit or ctx.chosen_unit,
+            rows_read=rows_read, imported=new_rows, duplicates=counts.valid - new_rows,
+            skipped=counts.skipped, rejected=rejected,
         )
-        _learn_settings(tx, ctx, athlete_id)
+        # The first unit Backline learns (chosen by the user, or stated by the export's
+        # header) becomes the athlete's display default and the answer for unit-less
+        # exports; the same for the unit of unqualified distances and the time zone of
+        # offset dates (the zone used, or the one the user named).
+        Store.learn_athlete_defaults(
+            tx, athlete_id, unit=ctx.unit or plan.weight_unit,
+            distance_unit=ctx.chosen_distance if ctx.distance_unit is not None else None,
+            time_zone=ctx.time_zone or ctx.given_zone,
+        )
     result.import_id = import_id
     result.imported = new_rows
     result.duplicates = counts.valid - new_rows
@@ -666,26 +660,6 @@ def _insert_session_notes(tx: duckdb.DuckDBPyConnection, plan: FormatPlan, athle
         )
 
 
-def _learn_settings(tx: duckdb.DuckDBPyConnection, ctx: _Context, athlete_id: int) -> None:
-    """Remember the athlete's first unit, distance unit and time zone.
-
-    The first unit Backline learns (chosen by the user, or stated by the export's header)
-    becomes the athlete's display default and the answer for unit-less exports; the same
-    for the unit of unqualified distances and for the time zone of offset dates.
-    """
-    learned = ctx.unit or ctx.plan.weight_unit
-    if learned is not None:
-        tx.execute("UPDATE athletes SET unit = ? WHERE athlete_id = ? AND unit IS NULL",
-                   [learned, athlete_id])
-    if ctx.distance_unit is not None:
-        tx.execute("UPDATE athletes SET distance_unit = ? WHERE athlete_id = ? "
-                   "AND distance_unit IS NULL", [ctx.chosen_distance, athlete_id])
-    zone = ctx.time_zone or ctx.given_zone  # the zone used, or the one the user named
-    if zone is not None:
-        tx.execute("UPDATE athletes SET time_zone = ? WHERE athlete_id = ? "
-                   "AND time_zone IS NULL", [zone, athlete_id])
-
-
 def _store_rejects(tx: duckdb.DuckDBPyConnection, ctx: _Context, rejects: pd.DataFrame,
                    import_id: int) -> None:
     """This import's rejects, each with the natural key its set will have once fixed."""
@@ -701,70 +675,7 @@ def _store_rejects(tx: duckdb.DuckDBPyConnection, ctx: _Context, rejects: pd.Dat
             rejects[column] = pd.Series([None] * len(rejects), dtype="object")
     if "set_index" not in rejects.columns:
         rejects["set_index"] = pd.array([None] * len(rejects), dtype="Int64")
-    tx.register("new_rejects", rejects)
-    try:
-        tx.execute(
-            "INSERT INTO rejected_rows (import_id, line, column_name, reason, raw, session_id, "
-            "exercise_key, set_index) SELECT ?, line, column_name, message, left(raw, 2000), "
-            "session_id, exercise_key, set_index FROM new_rejects",
-            [import_id],
-        )
-    finally:
-        tx.unregister("new_rejects")
-
-
-def _resolve_stale_rejects(tx: duckdb.DuckDBPyConnection, athlete_id: int, import_id: int,
-                           source: CsvSource) -> None:
-    """Drop earlier rejects of this athlete that this import has settled.
-
-    A reject is settled when a set with its natural key is now stored (the row was fixed
-    in the app and exported again), when this import rejects the same row again (only the
-    newest copy is listed), for a malformed row (its set number unknown) when this import
-    adds a set to its session, or, for a reject whose key is unknown (its date or exercise
-    could not be read, or it predates keys), when this file holds its text as a row that
-    was not rejected this time.
-    """
-    earlier = "SELECT import_id FROM imports WHERE athlete_id = $athlete"
-    tx.execute(
-        f"""
-        DELETE FROM rejected_rows r
-        WHERE r.import_id IN ({earlier}) AND r.import_id <> $import AND (
-            (r.set_index IS NOT NULL AND EXISTS (
-                SELECT 1 FROM sets s WHERE s.athlete_id = $athlete
-                  AND s.session_id = r.session_id AND s.set_index = r.set_index
-                  AND lower(s.exercise_raw) = r.exercise_key))
-            OR (r.set_index IS NULL AND r.session_id IS NOT NULL AND EXISTS (
-                SELECT 1 FROM sets s WHERE s.import_id = $import
-                  AND s.session_id = r.session_id))
-            OR EXISTS (
-                SELECT 1 FROM rejected_rows n WHERE n.import_id = $import AND (
-                    n.raw = r.raw OR (n.set_index = r.set_index AND n.session_id = r.session_id
-                                      AND n.exercise_key = r.exercise_key)))
-        )
-        """,
-        {"athlete": athlete_id, "import": import_id},
-    )
-    keyless = tx.execute(
-        f"SELECT count(*) FROM rejected_rows WHERE import_id IN ({earlier}) "
-        "AND set_index IS NULL AND raw IS NOT NULL", {"athlete": athlete_id}
-    ).fetchone()[0]
-    if not keyless:
-        return
-    # A record's first line stands for it (a note may run over several lines).
-    path = str(source.path).replace("'", "''")
-    tx.execute(
-        f"""
-        DELETE FROM rejected_rows r
-        WHERE r.import_id IN ({earlier}) AND r.set_index IS NULL
-          AND split_part(r.raw, chr(10), 1) IN (
-            SELECT rtrim(line, chr(13)) FROM (
-                SELECT unnest(string_split(content, chr(10))) AS line
-                FROM read_text('{path}'))
-            EXCEPT SELECT split_part(raw, chr(10), 1) FROM rejected_rows
-                   WHERE import_id = $import AND raw IS NOT NULL)
-        """,
-        {"athlete": athlete_id, "import": import_id},
-    )
+    Store.add_rejects(tx, import_id, rejects)
 
 
 def _insert_sets(

@@ -351,6 +351,30 @@ def _header_line(text: str) -> tuple[str, bool, re.Match[str] | None]:
     return first, ended, separator
 
 
+#: Exports of apps whose files are not one table (so no header or column mapping fits
+#: them), known by a line of their layout: the app's name and what to do instead.
+_UNSUPPORTED_APPS = (
+    (re.compile(r"^### (SETTING|EXERCISE SET LOGS|WORKOUT SESSIONS) #+\s*$", re.M),
+     "a JEFIT backup (several tables in one file)",
+     "Copy its EXERCISE SET LOGS table, with its header line, into a CSV of its own and "
+     "import that with a column mapping."),
+    (re.compile(r'^#,(LBS|KG|KGS),REPS\s*$', re.M),
+     "an Alpha Progression export (one block per exercise, not one row per set)",
+     "Export a CSV from an app Backline reads, or rewrite the sets in Backline's template."),
+    (re.compile(r"^EXERCISE,SETS,REPS\s*$", re.M),
+     "an Alpha Progression plan (the sets to do, not a log of sets done)",
+     "Export your workouts instead; Backline reads logs."),
+)
+
+
+def _refuse_unsupported_app(head_text: str, name: str) -> None:
+    """Name an app whose export Backline cannot read, instead of a puzzling complaint
+    about its first line (both known ones start with a blank line)."""
+    for pattern, what, instead in _UNSUPPORTED_APPS:
+        if pattern.search(head_text[:HEAD_SIZE]):
+            raise IngestError(f"{name} is {what}, which Backline cannot read. {instead}")
+
+
 def open_source(data: bytes | str | os.PathLike[str], name: str | None = None) -> CsvSource:
     """Validate and prepare ``data`` (raw bytes or a path) for DuckDB's CSV reader."""
     raw: bytes | None = None
@@ -384,6 +408,7 @@ def open_source(data: bytes | str | os.PathLike[str], name: str | None = None) -
             f"{name}: line 1 runs past {HEAD_SIZE // (1 << 20)} MB without a line break; "
             "expected the header row of a workout export (a short line of column names)."
         )
+    _refuse_unsupported_app(head_text, name)
     if not first.strip():
         raise IngestError(
             f"{name}: line {2 if separator else 1} is blank; expected the header row of a "

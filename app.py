@@ -14,14 +14,19 @@ Page URL paths are stable (links and bookmarks depend on them): ``overview`` (de
 
 from __future__ import annotations
 
-import time
+import logging
+import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from urllib.parse import quote
 
 import streamlit as st
 
 import ui
-from analytics import config, sharing
+from analytics import config, owner_auth, sharing
 from analytics.errors import BacklineError
+
+log = logging.getLogger("backline")
 
 
 @dataclass(frozen=True)
@@ -64,9 +69,9 @@ OWNER_PAGES: tuple[PageSpec, ...] = (
              "CSV with one row per set. Importing the same file again adds only the new "
              "sets."),
     PageSpec("pages/coach.py", "Coach view", "coach", ":material/groups:",
-             "All athletes at a glance. This week is the calendar week (Monday to today); "
-             "milestones and e1RM changes are over each athlete's whole log, in your "
-             "sidebar's unit and formula."),
+             "All athletes at a glance, judged at today's date: this week is the calendar "
+             "week (Monday to today); milestones and e1RM changes are over each athlete's "
+             "whole log, in your sidebar's unit and formula."),
     PageSpec("pages/share.py", "Share", "share", ":material/share:",
              "A read-only link to one athlete's dashboard: Overview, Strength, Volume, "
              "Consistency and Programme. No import, no deletion, no other athletes. Times "
@@ -88,11 +93,47 @@ def build_pages(who: ui.Viewer) -> list[st.Page]:
     owner page by URL: a page missing from this list does not exist for the session.
     """
     specs = DASHBOARD_PAGES if who.shared else DASHBOARD_PAGES + OWNER_PAGES
-    return [
-        st.Page(spec.path, title=spec.title, url_path=spec.url_path, icon=spec.icon,
+    # The default page is served at "/" only; its url_path is "" so that "/overview" (a
+    # bookmark, a coach's link) can be a hidden alias instead of a "Page not found".
+    pages = [
+        st.Page(spec.path, title=spec.title, icon=spec.icon,
+                url_path="" if spec.url_path == DEFAULT_PAGE else spec.url_path,
                 default=spec.url_path == DEFAULT_PAGE)
         for spec in specs
     ]
+    # an owner page's URL in a shared session also lands on the Overview, with no dialog
+    aliases = [PAGES[DEFAULT_PAGE], *(OWNER_PAGES if who.shared else ())]
+    pages += [st.Page(_to_default, title=spec.title, url_path=spec.url_path,
+                      visibility="hidden") for spec in aliases]
+    return pages
+
+
+def _to_default() -> None:
+    st.switch_page(PAGES[DEFAULT_PAGE].path)
+
+
+def _run_gate(gate: Callable[[], None]) -> None:
+    """Show ``gate`` alone, whatever page the URL names, then stop the run.
+
+    The gate is registered under every page's URL path, so ``/strength?share=...`` or
+    ``/share`` finds a page and Streamlit shows no "Page not found" dialog over it.
+    """
+    paths = [spec.url_path for spec in DASHBOARD_PAGES + OWNER_PAGES]
+    asked = _requested_path()
+    if asked and asked not in paths:  # a mistyped page name gets the gate too
+        paths.append(asked)
+    gates = [st.Page(gate, title="Backline", url_path="", default=True)]
+    gates += [st.Page(gate, title="Backline", url_path=path) for path in paths]
+    st.navigation(gates, position="hidden").run()
+    st.stop()
+
+
+def _requested_path() -> str | None:
+    """The page name in the browser's URL (``strength`` for ``/strength``), if any."""
+    url = (st.context.url or "").split("?", 1)[0].split("#", 1)[0]
+    tail = url.split("://", 1)[-1].partition("/")[2].strip("/")
+    name = tail.rsplit("/", 1)[-1]
+    return name if re.fullmatch(r"[A-Za-z0-9_-]{1,64}", name) else None
 
 
 def resolve_viewer() -> ui.Viewer:
@@ -104,14 +145,16 @@ def resolve_viewer() -> ui.Viewer:
     else; with ``BACKLINE_OWNER_PASSWORD`` set, the owner signs in first. The owner may
     open ``?athlete=ID`` (the coach view links) to pick the sidebar athlete.
     """
+    store = ui.get_store()
+    password = config.owner_password()
+    signed_in = bool(password) and owner_auth.session_valid(
+        store, st.context.cookies.get(owner_auth.COOKIE_NAME))
     access = sharing.session_access(
-        ui.get_store(), st.session_state, st.query_params.get(sharing.SHARE_PARAM),
-        config.owner_password(),
+        store, st.session_state, st.query_params.get(sharing.SHARE_PARAM), password,
+        owner_session=signed_in,
     )
     if access.mode in ("invalid", "login"):
-        gate = _invalid_link if access.mode == "invalid" else _owner_login
-        st.navigation([st.Page(gate, title="Backline")], position="hidden").run()
-        st.stop()
+        _run_gate(_invalid_link if access.mode == "invalid" else _owner_login)
     if access.mode == "shared" and access.scope is not None:
         scope = access.scope
         ui.set_viewer(ui.Viewer(mode="shared", athlete_id=scope.athlete_id, unit=scope.unit,
@@ -131,13 +174,55 @@ def _invalid_link() -> None:
 
 def _owner_login() -> None:
     st.title("Backline")
+    if owner_auth.cookie_signin_enabled():
+        # server.py signs in over HTTP (an HttpOnly cookie); this shows only when a
+        # session ended while the page was open
+        here = (st.context.url or "/").split("://", 1)[-1]
+        here = "/" + here.split("/", 1)[1] if "/" in here else "/"
+        st.info("Sign in to continue.", icon=":material/lock:")
+        st.link_button("Sign in", f"{owner_auth.SIGN_IN_PATH}?next={quote(here, safe='')}",
+                       type="primary")
+        return
+    # plain `streamlit run app.py`: a form, remembered for this browser session only
     with st.form("owner-login"):
         given = st.text_input("Owner password", type="password")
         if st.form_submit_button("Sign in", type="primary"):
-            if sharing.owner_login(st.session_state, given, config.owner_password()):
+            outcome = owner_auth.LIMITER.attempt(given, config.owner_password(),
+                                                 _client_address())
+            if outcome == "ok":
+                sharing.mark_owner(st.session_state)
                 st.rerun()
-            time.sleep(1)  # slows guessing down
-            st.error("Wrong password.")
+            elif outcome == "locked":
+                st.error("Too many wrong passwords. Try again later.")
+            else:
+                st.error("Wrong password.")
+
+
+def _client_address() -> str:
+    """Who tried, for the log: the proxy's forwarded address, else the connection's."""
+    forwarded = st.context.headers.get("X-Forwarded-For")
+    return str(forwarded or st.context.ip_address or "localhost")
+
+
+def _store_unavailable(exc: BacklineError) -> None:
+    """The store cannot be opened (another process holds it...): say so, reveal nothing.
+
+    Only the owner of an instance without a password sees the reason (it names the file);
+    anyone else — a coach's link, a visitor before sign-in — gets a neutral sentence.
+    The gate keeps Streamlit from listing the page files in its own sidebar.
+    """
+    log.error("store unavailable: %s", exc)
+    private = config.owner_password() is None and sharing.SHARE_PARAM not in st.query_params
+
+    def gate() -> None:
+        st.title("Backline")
+        if private:
+            st.error(str(exc))
+        else:
+            st.warning("Backline is not available right now. Try again in a few minutes.",
+                       icon=":material/hourglass_empty:")
+
+    _run_gate(gate)
 
 
 def main() -> None:
@@ -148,11 +233,11 @@ def main() -> None:
         store = ui.get_store()
         ui.begin_run()
     except BacklineError as exc:
-        st.error(str(exc))
-        st.stop()
+        _store_unavailable(exc)
     who = resolve_viewer()
     page = st.navigation(build_pages(who), position="sidebar")
     ui.render_sidebar(store)
+    ui.demo_banner(store)
     if who.shared:
         name = ui.escape_md(store.athlete_name(who.athlete_id))
         st.info(f"Shared by **{name}** — read-only", icon=":material/visibility:")

@@ -245,7 +245,8 @@ def render_sidebar(store: Store) -> Filters | None:
         elif isinstance(chosen, tuple | list) and len(chosen) == 1:
             start = chosen[0]
     elif PERIODS.get(period) and not pd.isna(last):
-        end = pd.Timestamp(last).date()
+        # "last 4 weeks" means up to today (or the last session when the log runs ahead)
+        end = max(today(), pd.Timestamp(last).date())
         start = end - timedelta(days=int(PERIODS[period]) - 1)
 
     if who.unit:
@@ -267,7 +268,7 @@ def render_sidebar(store: Store) -> Filters | None:
             "Epley is the default; the trend shape rarely depends on the choice.",
         )
     flt = Filters(athlete_id=int(athlete_id), start=start, end=end, unit=unit,
-                  formula=formula)
+                  formula=formula, today=today())
     st.session_state[FILTERS_KEY] = flt
     return flt
 
@@ -382,6 +383,54 @@ def download_csv(frame: pd.DataFrame, file_name: str, *, label: str = "Download 
     )
 
 
+# -- charts ------------------------------------------------------------------------------------
+def figure(builder: Callable[..., go.Figure | None], *args: Any, **kwargs: Any,
+           ) -> go.Figure | None:
+    """``builder(*args, **kwargs)`` (a :mod:`analytics.charts` builder), cached on its inputs.
+
+    Building a plotly figure validates every property: 20-60 ms a chart, on every rerun
+    of the page — most of a warm Volume page's time. The inputs are the (cached) analytics
+    frames, hashed by Streamlit; the figure is shared, not copied (nothing changes it).
+    """
+    return _figure(builder, f"{builder.__module__}.{builder.__qualname__}", *args, **kwargs)
+
+
+@st.cache_resource(show_spinner=False, max_entries=256)
+def _figure(_builder: Callable[..., go.Figure | None], name: str, *args: Any,
+            **kwargs: Any) -> go.Figure | None:
+    del name  # cache key only
+    return _builder(*args, **kwargs)
+
+
+# -- confirming a destructive action -------------------------------------------------------
+CONFIRM_KEY = "_backline_confirm"
+"""Which destructive action waits for its second click (a tuple naming it)."""
+
+
+def ask_confirmation(what: tuple[str, ...]) -> None:
+    """The first click of a destructive button: ask before doing it (see :func:`confirmed`)."""
+    st.session_state[CONFIRM_KEY] = what
+
+
+def confirmed(what: tuple[str, ...], question: str, action: str, key: str) -> bool:
+    """Ask ``question`` inline under the first click; True once the user confirmed.
+
+    An inline question rather than ``st.dialog``: it reads the same on a phone and in
+    AppTest, and a stray click on the first button changes nothing.
+    """
+    if st.session_state.get(CONFIRM_KEY) != what:
+        return False
+    st.warning(question, icon=":material/help:")
+    yes, no = st.columns(2)
+    if no.button("Cancel", key=f"cancel-{key}"):
+        st.session_state.pop(CONFIRM_KEY, None)
+        st.rerun()
+    if yes.button(action, type="primary", key=f"confirm-{key}"):
+        st.session_state.pop(CONFIRM_KEY, None)
+        return True
+    return False
+
+
 # -- layout helpers -----------------------------------------------------------------------------
 def plot(fig: go.Figure | None, *, key: str, file_name: str, empty: str = "") -> bool:
     """Show a chart (PNG download from its toolbar), or ``empty`` as an explanation.
@@ -399,7 +448,8 @@ def plot(fig: go.Figure | None, *, key: str, file_name: str, empty: str = "") ->
         config={
             "displaylogo": False,
             "responsive": True,
-            "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+            # two buttons, not ten: the full toolbar covered the title on a phone
+            "modeBarButtons": [["toImage", "resetScale2d"]],
             "toImageButtonOptions": {
                 "format": "png", "filename": file_name, "scale": 2,
                 "width": 1000, "height": 560,
@@ -424,4 +474,24 @@ def favicon() -> Image.Image:
 
 
 def today() -> date:
+    """The date "this week" is judged at (the server's local date)."""
     return date.today()
+
+
+def demo_banner(store: Store) -> None:
+    """Say so while the sample athlete is on screen, with the way to the user's own data."""
+    flt = current_filters()
+    if flt is None:
+        return
+    frame = athletes(store)
+    row = frame[frame["athlete_id"] == flt.athlete_id]
+    if row.empty or not bool(row["is_sample"].iloc[0]):
+        return
+    if viewer().shared:
+        st.info("These are demo numbers (a sample athlete).", icon=":material/science:")
+        return
+    left, right = st.columns([3, 1], vertical_alignment="center")
+    left.info("Demo data: a sample athlete, to show what Backline does. Import your own "
+              "workout log to see yours.", icon=":material/science:")
+    right.page_link("pages/import_log.py", label="Import your log",
+                    icon=":material/upload_file:")

@@ -12,8 +12,8 @@ from datetime import date, timedelta
 import duckdb
 import pandas as pd
 
-from .filters import Filters, period
-from .frequency import sessions_per_week, short_rests
+from .filters import Filters, Freshness, freshness
+from .frequency import ThisWeek, sessions_per_week, short_rests, this_week
 from .milestones import milestones
 from .programs import overload_suggestions
 from .strength import trends
@@ -25,9 +25,11 @@ RECENT_DAYS = 14
 def next_steps(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
     """Advice rows (kind, action, exercise_id, exercise, message), most urgent first.
 
-    kinds: ``frequency`` (sessions short this week), ``milestone`` (a window at risk),
-    ``rest`` (same muscles within 48 h in the last two weeks), ``plateau`` (a stalled lift),
-    ``load`` (progressive overload: action ``add load`` or ``hold load``).
+    kinds: ``stale`` (the log ended more than two weeks before "now": that one plain
+    notice and nothing else), ``frequency`` (sessions short this week), ``milestone`` (a
+    window at risk), ``rest`` (same muscles within 48 h in the last two weeks),
+    ``plateau`` (a stalled lift), ``load`` (progressive overload: ``add load`` or
+    ``hold load``).
     """
     return advise(
         flt,
@@ -36,7 +38,8 @@ def next_steps(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
         short=short_rests(con, flt),
         lifts=trends(con, flt),
         overload=overload_suggestions(con, flt),
-        bounds=period(con, flt),
+        current=this_week(con, flt),
+        fresh=freshness(con, flt),
     )
 
 
@@ -48,18 +51,26 @@ def advise(
     short: pd.DataFrame,
     lifts: pd.DataFrame,
     overload: pd.DataFrame,
-    bounds: tuple[date, date] | None,
+    current: ThisWeek | None,
+    fresh: Freshness | None,
 ) -> pd.DataFrame:
     """The advice list from metrics already computed (a dashboard page has them cached).
 
     Takes the outputs of ``sessions_per_week``, ``milestones``, ``short_rests``,
-    ``trends``, ``overload_suggestions`` and ``period`` for the same filters.
+    ``trends``, ``overload_suggestions``, ``this_week`` and ``freshness`` for
+    the same filters.
     """
     rows: list[dict[str, object]] = []
     if weeks.empty or int(weeks["sessions"].sum()) == 0:
         return pd.DataFrame(columns=COLUMNS)
+    if fresh is not None and fresh.stale:
+        return pd.DataFrame([{"kind": "stale", "action": "import newer data", "message": (
+            f"No session logged since {fresh.last_session:%a %d %b %Y} "
+            f"({fresh.describe().split(', ', 1)[1]}). Import a newer export to get advice "
+            "for this week; the numbers here describe the log as it was.")}], columns=COLUMNS)
     target = f"{flt.target_min}-{flt.target_max}"
-    missing = flt.target_min - int(weeks.iloc[-1]["sessions"])
+    done = current.sessions if current is not None else 0
+    missing = flt.target_min - done
     if missing > 0:
         rows.append({"kind": "frequency", "action": "train more often", "message": (
             f"Fit in {missing} more session{'s' if missing > 1 else ''} this week to meet "
@@ -70,7 +81,7 @@ def advise(
                 f"The weeks {window.first_week}-{window.last_week} milestone ({window.label}) "
                 f"is at risk: {window.weeks_met} of {window.weeks_elapsed} weeks met the "
                 "target so far.")})
-    rows.extend(_rest_advice(short, bounds))
+    rows.extend(_rest_advice(short, fresh.as_of if fresh is not None else None))
     for lift in lifts.itertuples(index=False):
         if bool(lift.plateau):
             flat = "" if pd.isna(lift.weeks_since_pr) else f" for {int(lift.weeks_since_pr)} weeks"
@@ -84,13 +95,11 @@ def advise(
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def _rest_advice(
-    short: pd.DataFrame, bounds: tuple[date, date] | None
-) -> list[dict[str, object]]:
-    """One line when sessions in the last two weeks reloaded muscles within 48 hours."""
-    if short.empty or bounds is None:
+def _rest_advice(short: pd.DataFrame, now: date | None) -> list[dict[str, object]]:
+    """One line when sessions in the two weeks before "now" reloaded muscles within 48 h."""
+    if short.empty or now is None:
         return []
-    cutoff = pd.Timestamp(bounds[1] - timedelta(days=RECENT_DAYS))
+    cutoff = pd.Timestamp(now - timedelta(days=RECENT_DAYS))
     recent = int((short["performed_at"] >= cutoff).sum())
     if not recent:
         return []

@@ -72,16 +72,29 @@ def muscle_label(muscle: str) -> str:
     return MUSCLE_LABELS.get(muscle, muscle.replace("_", " ").capitalize())
 
 
+def muscle_labels(muscles: object) -> str:
+    """"erector_spinae, glutes" as "Erector spinae, Glutes" (a frequency table's column)."""
+    if not isinstance(muscles, str) or not muscles.strip():
+        return ""
+    return ", ".join(muscle_label(m.strip()) for m in muscles.split(",") if m.strip())
+
+
 def _layout(fig: go.Figure, *, title: str, x_title: str | None = None,
             y_title: str | None = None, height: int = 380, legend: bool = True) -> go.Figure:
+    """The shared look. The title stays short (a phone shows about 34 characters of it)
+    and sits alone at the top; the legend goes *below* the plot, where plotly grows the
+    margin for it however many rows it wraps into on a narrow screen — above the plot it
+    would grow up into the title."""
     fig.update_layout(
-        # the title sits below the plotly toolbar, which a phone shows permanently
-        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 16},
-               "yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 30}},
+        title={"text": title, "x": 0, "xanchor": "left", "font": {"size": 15},
+               "yref": "container", "y": 1, "yanchor": "top", "pad": {"t": 8}},
         height=height,
-        margin={"l": 8, "r": 8, "t": 100 if legend else 72, "b": 8},
-        legend={"orientation": "h", "yanchor": "bottom", "y": 1.0, "x": 0,
-                "xanchor": "left", "font": {"size": 11}},
+        margin={"l": 8, "r": 8, "t": 44, "b": 8},
+        # below the tick labels, and below the x-axis title when there is one (the legend
+        # is placed in plot-area fractions, so the title's ~40 px are converted)
+        legend={"orientation": "h", "yanchor": "top", "x": 0, "xanchor": "left",
+                "y": -0.12 - (48 / max(120, height - 110) if x_title else 0),
+                "font": {"size": 11}},
         showlegend=legend,
         hovermode="closest",
         plot_bgcolor="white",
@@ -196,34 +209,42 @@ def e1rm_trend(bests: pd.DataFrame, prs: pd.DataFrame | None = None, *,
                 ))
     if not fig.data:
         return None
-    return _layout(fig, title=f"Estimated 1RM ({formula_label(formula)}), best set per session",
+    return _layout(fig, title=f"e1RM per session ({formula_label(formula)})",
                    y_title=f"e1RM ({unit})")
 
 
 def e1rm_change(trends: pd.DataFrame) -> go.Figure | None:
-    """Horizontal bars: trend in %/week per lift (8-week when available, else whole period).
+    """Horizontal bars: trend in %/week per lift over the last 8 weeks.
 
-    ``trends``: :func:`analytics.strength.trends`.
+    ``trends``: :func:`analytics.strength.trends`. A lift without an 8-week trend (fewer
+    than 3 sessions in those weeks) is left out rather than shown with its whole-period
+    trend under an 8-week title; only when no lift has one does the chart show the
+    whole-period trends, and its title says so.
     """
     if _empty(trends, "exercise", "trend_all_pct"):
         return None
     frame = trends.copy()
-    recent = frame["trend_8w_pct"] if "trend_8w_pct" in frame else frame["trend_all_pct"]
-    frame["pct"] = recent.where(recent.notna(), frame["trend_all_pct"])
-    frame = frame.dropna(subset=["pct"]).sort_values("pct")
+    column, title = "trend_8w_pct", "e1RM trend (last 8 weeks)"
+    if column not in frame or frame[column].isna().all():
+        column, title = "trend_all_pct", "e1RM trend (whole period)"
+    frame = frame.assign(pct=frame[column]).dropna(subset=["pct"]).sort_values("pct")
     if frame.empty:
         return None
     colours = [BAD if v < 0 else (WARN if p else GOOD)
                for v, p in zip(frame["pct"], frame.get("plateau", [False] * len(frame)),
                                strict=True)]
+    widest = float(frame["pct"].abs().max()) or 1.0
     fig = go.Figure(go.Bar(
         x=frame["pct"].round(2), y=[label(v) for v in frame["exercise"]], orientation="h",
         marker={"color": colours},
-        text=[f"{v:+.1f} %" for v in frame["pct"]], textposition="auto",
+        text=[f"{v:+.1f} %" for v in frame["pct"]],
+        # a short bar (a flat lift's +0.0 %) has no room inside: its label goes beside it
+        textposition=["inside" if abs(v) >= widest / 4 else "outside" for v in frame["pct"]],
+        cliponaxis=False,
         hovertemplate="%{y}: %{x:+.2f} % per week<extra></extra>",
     ))
     fig.add_vline(x=0, line={"color": MUTED, "width": 1})
-    return _layout(fig, title="e1RM trend (last 8 weeks)", x_title="% per week",
+    return _layout(fig, title=title, x_title="% per week",
                    height=max(240, 60 + 34 * len(frame)), legend=False)
 
 
@@ -245,7 +266,7 @@ def weekly_tonnage(weeks: pd.DataFrame) -> go.Figure | None:
             mode="lines+markers", line={"color": "#2d6a8f", "width": 2},
             hovertemplate="%{y} working sets<extra></extra>",
         ))
-    _layout(fig, title="Weekly tonnage (load × reps, working sets)")
+    _layout(fig, title="Weekly tonnage (load × reps)")
     fig.update_layout(yaxis={"title": {"text": f"tonnage ({unit})"}})
     if "sets" in weeks:
         fig.update_layout(yaxis2={"title": {"text": "working sets"}, "overlaying": "y",
@@ -257,32 +278,37 @@ def weekly_tonnage(weeks: pd.DataFrame) -> go.Figure | None:
 
 def hard_sets_stacked(hard_sets: pd.DataFrame, *, posterior_only: bool = False,
                       ) -> go.Figure | None:
-    """Stacked bars: hard sets per muscle per week (primary 1.0, secondary 0.5).
+    """Heatmap: hard sets per muscle (rows) per week (columns), the number in each cell.
 
     ``hard_sets``: ``volume.hard_sets_by_muscle`` (long: week_start, muscle, hard_sets).
+    Not stacked bars: one set counts for every muscle it trains (1 for a primary, 0.5 for
+    a secondary muscle), so a stack of muscles added up to far more "hard sets" than the
+    sets done. Each cell reads on its own (its number on hover, the colour scale beside),
+    and no legend is needed on a phone.
     """
     if _empty(hard_sets, "week_start", "muscle", "hard_sets"):
         return None
     if float(hard_sets["hard_sets"].sum()) <= 0:
         return None
     muscles = POSTERIOR_CHAIN if posterior_only else MUSCLES
-    fig = go.Figure()
-    for muscle in muscles:
-        rows = hard_sets[hard_sets["muscle"] == muscle]
-        if rows.empty or float(rows["hard_sets"].sum()) <= 0:
-            continue
-        fig.add_trace(go.Bar(
-            x=_dates(rows["week_start"]), y=rows["hard_sets"], name=muscle_label(muscle),
-            marker={"color": MUSCLE_COLOURS.get(muscle, MUTED)},
-            hovertemplate=f"{muscle_label(muscle)}<br>week of %{{x|%d %b}}: "
-            "%{y:.1f} hard sets<extra></extra>",
-        ))
-    if not fig.data:
+    totals = hard_sets.groupby("muscle")["hard_sets"].sum()
+    shown = [m for m in muscles if float(totals.get(m, 0.0)) > 0]
+    if not shown:
         return None
-    _layout(fig, title="Hard sets per muscle per week", y_title="hard sets / week",
-            height=420)
-    fig.update_layout(barmode="stack", legend={"traceorder": "normal"})
-    fig.update_xaxes(tickformat="%d %b")
+    grid = hard_sets.pivot_table(index="muscle", columns="week_start", values="hard_sets",
+                                 aggfunc="sum").reindex(shown).fillna(0.0)
+    values = grid.to_numpy(dtype=float)
+    fig = go.Figure(go.Heatmap(
+        z=values, x=_dates(pd.Series(grid.columns)), y=[muscle_label(m) for m in shown],
+        xgap=2, ygap=2,
+        colorscale=[[0, "#f7f3f0"], [1, ACCENT]], zmin=0,
+        colorbar={"title": {"text": "sets"}, "thickness": 10, "len": 0.9},
+        hovertemplate="%{y}, week of %{x|%d %b}: %{z:.1f} hard sets<extra></extra>",
+    ))
+    _layout(fig, title="Hard sets per muscle per week", height=90 + 30 * len(shown),
+            legend=False)
+    fig.update_yaxes(autorange="reversed", showgrid=False)
+    fig.update_xaxes(tickformat="%d %b", showgrid=False)
     return fig
 
 
@@ -291,7 +317,10 @@ def muscle_balance(hard_sets: pd.DataFrame, *, low: float = 6.0, high: float = 2
     """Horizontal bars: average hard sets per week per posterior-chain muscle.
 
     A shaded band marks ``low``-``high`` sets/week, the range most hypertrophy guidance
-    gives; a muscle far below its neighbours shows the imbalance at a glance.
+    gives; a muscle far below its neighbours shows the imbalance at a glance. The colour
+    says where a muscle stands against the band, and the legend says which colour is
+    which. A muscle no exercise in the log trains (0 all along) is left out: an empty row
+    reads as a measurement.
     """
     if _empty(hard_sets, "week_start", "muscle", "hard_sets"):
         return None
@@ -301,15 +330,27 @@ def muscle_balance(hard_sets: pd.DataFrame, *, low: float = 6.0, high: float = 2
     chain = hard_sets[hard_sets["muscle"].isin(POSTERIOR_CHAIN)]
     mean = chain.groupby("muscle", sort=False)["hard_sets"].sum() / weeks
     mean = mean.reindex(list(POSTERIOR_CHAIN)).fillna(0.0)[::-1]
-    colours = [GOOD if low <= v <= high else (WARN if v < low else "#2d6a8f") for v in mean]
-    fig = go.Figure(go.Bar(
-        x=mean.round(1), y=[muscle_label(m) for m in mean.index], orientation="h",
-        marker={"color": colours}, text=[f"{v:.1f}" for v in mean], textposition="auto",
-        hovertemplate="%{y}: %{x:.1f} hard sets per week<extra></extra>",
-    ))
+    mean = mean[mean > 0]
+    if mean.empty:
+        return None
+    fig = go.Figure()
+    groups = ((f"below {low:g}", WARN, mean < low),
+              (f"{low:g}-{high:g} (the band)", GOOD, (mean >= low) & (mean <= high)),
+              (f"above {high:g}", "#2d6a8f", mean > high))
+    for name, colour, mask in groups:
+        rows = mean[mask]
+        fig.add_trace(go.Bar(
+            x=rows.round(1), y=[muscle_label(m) for m in rows.index], orientation="h",
+            name=name, marker={"color": colour}, text=[f"{v:.1f}" for v in rows],
+            textposition="auto",
+            hovertemplate="%{y}: %{x:.1f} hard sets per week<extra></extra>",
+            showlegend=True,
+        ))
     fig.add_vrect(x0=low, x1=high, fillcolor=BAND, line_width=0, layer="below")
-    _layout(fig, title="Posterior-chain balance (average hard sets per week)",
-            x_title=f"hard sets / week (band: {low:g}-{high:g})", height=330, legend=False)
+    _layout(fig, title="Posterior-chain balance", x_title="average hard sets / week",
+            height=150 + 34 * len(mean))
+    fig.update_yaxes(categoryorder="array", categoryarray=[muscle_label(m) for m in mean.index])
+    fig.update_layout(barmode="overlay")
     return fig
 
 
@@ -400,10 +441,15 @@ def session_calendar(sessions: pd.DataFrame, *, value: str = "sets",
         for w in range(n_weeks)] for d in range(7)]
     fig = go.Figure(go.Heatmap(
         z=grid, x=week_starts, y=list(WEEKDAYS), text=text, xgap=3, ygap=3,
-        colorscale=[[0, "#f3d9cc"], [1, ACCENT]], showscale=False, hoverongaps=False,
+        colorscale=[[0, "#f3d9cc"], [1, ACCENT]], hoverongaps=False, zmin=0,
+        # the colour legend: a short horizontal scale under the grid, blank = rest day
+        colorbar={"orientation": "h", "title": {"text": f"{value} per day (blank: rest)",
+                                                "side": "top", "font": {"size": 11}},
+                  "thickness": 8, "len": 0.6, "x": 0, "xanchor": "left", "y": -0.22,
+                  "yanchor": "top", "tickfont": {"size": 10}},
         hovertemplate="%{text}<br>%{z:.0f} " + value + "<extra></extra>",
     ))
-    _layout(fig, title="Training calendar", height=260, legend=False)
+    _layout(fig, title="Training calendar", height=330, legend=False)
     fig.update_yaxes(autorange="reversed", showgrid=False)
     fig.update_xaxes(showgrid=False, tickformat="%d %b")
     return fig
@@ -450,7 +496,7 @@ def rest_gaps(sessions: pd.DataFrame, short: pd.DataFrame | None = None, *,
     if short is not None and not short.empty and "session_id" in short:
         muscles = short["muscles"] if "muscles" in short else pd.Series("", index=short.index)
         for session_id, text in zip(short["session_id"], muscles, strict=True):
-            flagged[str(session_id)] = str(text).replace("_", " ")
+            flagged[str(session_id)] = muscle_labels(text)
     is_short = frame["session_id"].astype(str).isin(flagged)
     fig = go.Figure()
     for short_rest, colour, name in ((False, GOOD, "enough rest"),
@@ -479,42 +525,47 @@ def rest_gaps(sessions: pd.DataFrame, short: pd.DataFrame | None = None, *,
 def milestone_timeline(windows: pd.DataFrame, *, now_week: float | None = None,
                        ) -> go.Figure | None:
     """Gantt-style bars, one per milestone window on a programme-week axis, coloured by
-    status, labelled with adherence; a dotted line marks "now" (``now_week`` weeks since
-    the programme start).
+    status; a dotted line marks "now" (``now_week`` weeks since the programme start).
 
     ``windows``: :func:`analytics.milestones.milestones` (``label``, ``first_week``,
     ``last_week``, ``status``, ``adherence_pct``, ``weeks_met``, ``weeks_elapsed``).
+    Each window's status and adherence are in its axis label, not inside its bar: a
+    three-week bar on a phone is too narrow for them, and plotly hides text that does not
+    fit. The axis runs to "now" when that is past week 12, so the marker sits at its week;
+    its label is above the plot, never over a bar.
     """
     if _empty(windows, "label", "first_week", "last_week", "status"):
         return None
     fig = go.Figure()
     for row in windows.itertuples(index=False):
-        name = f"Weeks {row.first_week}-{row.last_week}<br>{label(row.label)}"
         status = str(row.status)
         adherence = getattr(row, "adherence_pct", None)
-        note = "" if adherence is None or pd.isna(adherence) else f" · {adherence:.0f} %"
+        note = "" if adherence is None or pd.isna(adherence) else f", {adherence:.0f} %"
+        name = f"Weeks {row.first_week}-{row.last_week}: {status}{note}<br>{label(row.label)}"
         met = getattr(row, "weeks_met", None)
         elapsed = getattr(row, "weeks_elapsed", None)
         detail = f"{met} of {elapsed} weeks on target" if elapsed else "no weeks elapsed yet"
         fig.add_trace(go.Bar(
             x=[row.last_week - row.first_week + 1], base=[row.first_week - 1], y=[name],
             orientation="h", marker={"color": STATUS_COLOURS.get(status, MUTED)},
-            name=status, text=[f"{status}{note}"], textposition="inside", textangle=0,
-            insidetextanchor="middle", textfont={"color": "white"}, showlegend=False,
+            name=status, showlegend=False,
             hovertemplate=f"{name}<br>{status}: {detail}<extra></extra>",
         ))
     top = float(windows["last_week"].max())
+    right = top
     if now_week is not None and math.isfinite(now_week):
-        shown = min(max(now_week, 0.0), top + 0.5)
-        fig.add_vline(x=shown, line={"color": "#1f1a17", "width": 2, "dash": "dot"},
-                      annotation_text=f"now: week {math.floor(now_week) + 1}",
-                      annotation_position="top left" if shown > top / 2 else "top right")
-    _layout(fig, title="Milestones (programme weeks)", x_title="weeks since the programme "
-            "start", height=110 + 62 * len(windows), legend=False)
-    fig.update_yaxes(autorange="reversed", showgrid=False)
-    fig.update_xaxes(range=[0, top + 0.5], dtick=2)
-    # on a narrow screen a label that does not fit is hidden (the table below has it)
-    fig.update_layout(uniformtext={"minsize": 10, "mode": "hide"})
+        shown = max(now_week, 0.0)
+        right = max(top, shown)
+        fig.add_vline(x=shown, line={"color": "#1f1a17", "width": 2, "dash": "dot"})
+        fig.add_annotation(x=shown, y=1, xref="x", yref="paper", yanchor="bottom",
+                           xanchor="right" if shown > right / 2 else "left",
+                           text=f"now: week {math.floor(now_week) + 1}", showarrow=False,
+                           font={"size": 11})
+    _layout(fig, title="Milestones (programme weeks)", x_title="weeks since the start",
+            height=130 + 62 * len(windows), legend=False)
+    fig.update_layout(margin={"t": 62})
+    fig.update_yaxes(autorange="reversed", showgrid=False, tickfont={"size": 11})
+    fig.update_xaxes(range=[0, right + 0.5], dtick=2 if right <= 16 else 4)
     return fig
 
 
@@ -528,14 +579,26 @@ def adherence_by_session(sessions: pd.DataFrame) -> go.Figure | None:
         return None
     frame = sessions.sort_values("performed_at")
     pct = frame["adherence_pct"].astype(float)
-    colours = [GOOD if p >= 90 else (WARN if p >= 60 else BAD) for p in pct]
     when = _dates(frame["performed_at"])
-    fig = go.Figure(go.Bar(
-        x=when, y=pct.round(0), marker={"color": colours}, name="Prescribed sets done",
-        customdata=np.column_stack([frame["sets_done"], frame["sets_prescribed"]]),
-        hovertemplate="%{x|%a %d %b}: %{customdata[0]:.0f} of %{customdata[1]:.0f} "
-        "prescribed sets (%{y:.0f} %)<extra></extra>",
-    ))
+    fig = go.Figure()
+    # one trace per colour, so the legend says what each colour means (one trace with
+    # per-bar colours showed a single swatch in its first bar's colour)
+    bands = (("sets done: 90 %+", GOOD, pct >= 90), ("60-89 %", WARN, (pct >= 60) & (pct < 90)),
+             ("under 60 %", BAD, pct < 60))
+    for name, colour, mask in bands:
+        rows = frame[mask.to_numpy()]
+        if rows.empty:
+            continue
+        plan = rows["programme"].astype(str) if "programme" in rows else pd.Series(
+            "", index=rows.index)
+        fig.add_trace(go.Bar(
+            x=_dates(rows["performed_at"]), y=rows["adherence_pct"].astype(float).round(0),
+            marker={"color": colour}, name=name,
+            customdata=np.column_stack([rows["sets_done"], rows["sets_prescribed"],
+                                        [label(v) for v in plan]]),
+            hovertemplate="%{x|%a %d %b}: %{customdata[0]} of %{customdata[1]} sets "
+            "prescribed by %{customdata[2]} (%{y:.0f} %)<extra></extra>",
+        ))
     if "in_range_pct" in frame and frame["in_range_pct"].notna().any():
         fig.add_trace(go.Scatter(
             x=when, y=frame["in_range_pct"].astype(float).round(0), mode="lines+markers",
@@ -545,6 +608,7 @@ def adherence_by_session(sessions: pd.DataFrame) -> go.Figure | None:
     fig.add_hline(y=100, line={"color": GOOD, "width": 1, "dash": "dash"})
     _layout(fig, title="Programme adherence per session", y_title="% of prescribed sets",
             height=340)
+    fig.update_layout(barmode="overlay")  # one bar per session, whichever colour trace
     fig.update_yaxes(range=[0, 105])
     fig.update_xaxes(tickformat="%d %b")
     return fig
@@ -576,7 +640,7 @@ def exercise_adherence(detail: pd.DataFrame) -> go.Figure | None:
         hovertemplate="%{y}<br>%{x|%a %d %b}: %{customdata:.0f} sets (%{z:.0f} % of "
         "prescribed)<extra></extra>",
     ))
-    _layout(fig, title="Prescribed exercises done per session", height=120 + 30 * len(grid),
+    _layout(fig, title="Exercises done per session", height=120 + 30 * len(grid),
             legend=False)
     fig.update_xaxes(tickformat="%d %b", showgrid=False)
     fig.update_yaxes(showgrid=False, autorange="reversed")

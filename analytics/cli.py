@@ -27,8 +27,9 @@ from .ingest import FORMATS, IngestError, import_file
 from .sample import SAMPLE_ATHLETE, load_sample
 from .store import Store, StoreError
 
-DASHBOARD = "backline_dashboard.app"
-"""The dashboard's entry script, installed with the package (see pyproject.toml)."""
+DASHBOARD = "backline_dashboard.server"
+"""The dashboard's server script, installed with the package (see pyproject.toml):
+``server.py``, an ``st.App`` that serves ``app.py`` plus the owner's HTTP sign-in."""
 
 
 def _store(args: argparse.Namespace) -> Store:
@@ -223,7 +224,7 @@ def _only_athlete(store: Store) -> str:
 
 
 def dashboard_script() -> Path:
-    """Where the installed dashboard entry script (``app.py``) is.
+    """Where the installed dashboard server script (``server.py``, beside ``app.py``) is.
 
     Looked up as a module of the installed package, never relative to this file, so it is
     found in a wheel install as well as in a source checkout; nothing is imported or run.

@@ -30,3 +30,19 @@ def base_url() -> str | None:
 def owner_password() -> str | None:
     """Password protecting owner pages (``BACKLINE_OWNER_PASSWORD``); None when unset."""
     return os.environ.get("BACKLINE_OWNER_PASSWORD") or None
+
+
+def owner_session_days() -> int:
+    """How long a sign-in is remembered (``BACKLINE_OWNER_SESSION_DAYS``, default 30)."""
+    raw = os.environ.get("BACKLINE_OWNER_SESSION_DAYS", "").strip()
+    if not raw:
+        return 30
+    try:
+        days = int(raw)
+    except ValueError:
+        raise ValueError(
+            f"BACKLINE_OWNER_SESSION_DAYS must be a whole number of days, not {raw!r}"
+        ) from None
+    if days < 1:
+        raise ValueError(f"BACKLINE_OWNER_SESSION_DAYS must be at least 1, not {days}")
+    return days

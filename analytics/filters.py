@@ -70,6 +70,10 @@ class Filters:
     formula: str = "epley"
     target_min: int = 2
     target_max: int = 3
+    today: date | None = None
+    """The calendar date "this week", streaks and milestones are judged at when the range
+    has no end (the dashboard passes today's date); None judges them at the last logged
+    session, so an old export reads as it did then (the CLI, and tests without a clock)."""
 
     def __post_init__(self) -> None:
         if self.unit not in ("kg", "lb"):
@@ -196,11 +200,11 @@ def materialised(con: duckdb.DuckDBPyConnection, flt: Filters) -> Iterator[None]
 
 
 def period(con: duckdb.DuckDBPyConnection, flt: Filters) -> tuple[date, date] | None:
-    """The first and last day the analysis covers, or None when there is nothing to show.
+    """The first and last day the charts cover, or None when there is nothing to show.
 
     Each end is the filter's date when given, else the first / last logged session in the
-    range. The last day is also Backline's "now": an old export reads as it did then, and
-    tests do not depend on today's date.
+    range. Judging "now" is :func:`as_of`'s job: a log that stopped a year ago still
+    charts its own weeks, not a year of empty ones.
     """
     ((first, last),) = con.execute(
         f"WITH {scope_cte(con, flt)} "
@@ -212,6 +216,69 @@ def period(con: duckdb.DuckDBPyConnection, flt: Filters) -> tuple[date, date] | 
     if first is None or last is None:
         return None
     return first, last
+
+
+STALE_DAYS = 14
+"""A log whose last session is more than this many days before "now" is stale: its
+advice would be for a week long gone, so it gets one plain notice instead."""
+
+
+def as_of(con: duckdb.DuckDBPyConnection, flt: Filters) -> date | None:
+    """Backline's "now": the day "this week", the streak and the milestones are judged at.
+
+    The range's end when one is set (a sidebar date range moves "now" to its end); else
+    ``flt.today`` (the dashboard: today's date, or the last session if that is later, as
+    with a clock behind the log's); else the last logged session. None without data.
+    """
+    bounds = period(con, flt)
+    if bounds is None:
+        return None
+    if flt.end is not None:
+        return flt.end
+    if flt.today is not None:
+        return max(flt.today, bounds[1])
+    return bounds[1]
+
+
+@dataclass(frozen=True)
+class Freshness:
+    """How current the data is: its last session against "now"."""
+
+    last_session: date
+    as_of: date
+
+    @property
+    def days_ago(self) -> int:
+        return max(0, (self.as_of - self.last_session).days)
+
+    @property
+    def stale(self) -> bool:
+        return self.days_ago > STALE_DAYS
+
+    def describe(self) -> str:
+        """"data up to Tue 17 Feb 2025, 93 weeks ago" (days under two weeks)."""
+        days = self.days_ago
+        if days == 0:
+            ago = "today"
+        elif days == 1:
+            ago = "yesterday"
+        elif days < 14:
+            ago = f"{days} days ago"
+        else:
+            ago = f"{days // 7} weeks ago"
+        return f"data up to {self.last_session:%a %d %b %Y}, {ago}"
+
+
+def freshness(con: duckdb.DuckDBPyConnection, flt: Filters) -> Freshness | None:
+    """The last logged session in the range against :func:`as_of` (None without data)."""
+    ((last,),) = con.execute(
+        f"WITH {scope_cte(con, flt)} SELECT CAST(max(session_at) AS DATE) FROM working",
+        flt.params,
+    ).fetchall()
+    now = as_of(con, flt)
+    if last is None or now is None:
+        return None
+    return Freshness(last, now)
 
 
 def week_start(day: date) -> date:

@@ -7,8 +7,10 @@ dose the programmes prescribe. A session counts when it holds at least one worki
   listed with 0 sessions: skipping them would hide exactly the weeks that matter.
 - A week meets the target when it has at least ``target_min`` sessions; more than
   ``target_max`` still meets it but is flagged "above".
-- The current streak counts consecutive weeks meeting the target back from the period's
-  last week. That week still in progress (the period ends before its Sunday) only
+- "This week" and the current streak are judged at Backline's "now"
+  (:func:`~analytics.filters.as_of`: today in the dashboard, the range's end when one is
+  set). The streak counts consecutive weeks meeting the target back from now's week;
+  weeks after the last session count as missed. Now's week, still in progress, only
   counts once it has met the target: an unfinished week never breaks a streak.
 - Short rest: two consecutive sessions that both load the same muscle as a *primary*
   muscle less than 48 hours apart (start to start). Date-only logs (FitNotes) record
@@ -25,7 +27,16 @@ import pandas as pd
 
 from . import units
 from .catalog import register
-from .filters import WEEKS_CTE, Filters, batch_cached, period, scope_cte, week_params, week_start
+from .filters import (
+    WEEKS_CTE,
+    Filters,
+    as_of,
+    batch_cached,
+    period,
+    scope_cte,
+    week_params,
+    week_start,
+)
 from .volume import work_cte
 
 if TYPE_CHECKING:
@@ -81,13 +92,16 @@ class Streaks:
 
 def streaks(con: duckdb.DuckDBPyConnection, flt: Filters) -> Streaks:
     """The current and best weekly streak (see the module docstring for the rules)."""
-    bounds = period(con, flt)
-    if bounds is None:
+    now = as_of(con, flt)
+    if now is None:
         return Streaks(0, 0, None, None)
-    last_day = bounds[1]
     weeks = sessions_per_week(con, flt)
-    met = weeks["met"].astype(bool)
-    unfinished = last_day < week_start(last_day) + timedelta(days=6)
+    met = weeks["met"].astype(bool).reset_index(drop=True)
+    # weeks between the last charted week and now's week: no session, so missed
+    gap = (week_start(now) - pd.Timestamp(weeks["week_start"].iloc[-1]).date()).days // 7
+    if gap > 0:
+        met = pd.concat([met, pd.Series([False] * gap)], ignore_index=True)
+    unfinished = now < week_start(now) + timedelta(days=6)
     if unfinished and not met.iloc[-1]:
         met = met.iloc[:-1]
     # run id increases at every miss; the length of a run is its count of met weeks
@@ -105,6 +119,25 @@ def streaks(con: duckdb.DuckDBPyConnection, flt: Filters) -> Streaks:
         pd.Timestamp(best_weeks.iloc[0]).date(),
         pd.Timestamp(best_weeks.iloc[-1]).date(),
     )
+
+
+@dataclass(frozen=True)
+class ThisWeek:
+    """Sessions in the ISO week of Backline's "now", so far."""
+
+    week_start: date
+    sessions: int
+
+
+def this_week(con: duckdb.DuckDBPyConnection, flt: Filters) -> ThisWeek | None:
+    """Sessions in now's week (0 when the log ended before it); None without data."""
+    now = as_of(con, flt)
+    if now is None:
+        return None
+    monday = week_start(now)
+    weeks = sessions_per_week(con, flt)
+    row = weeks[pd.to_datetime(weeks["week_start"]).dt.date == monday]
+    return ThisWeek(monday, int(row["sessions"].iloc[0]) if len(row) else 0)
 
 
 @batch_cached

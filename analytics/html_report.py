@@ -33,8 +33,9 @@ if TYPE_CHECKING:
 TREND_LIFTS = 4
 """Lifts drawn in the e1RM trend chart (those with the most sessions)."""
 
-_PLOT_CONFIG = {"displaylogo": False, "responsive": True, "modeBarButtonsToRemove": [
-    "lasso2d", "select2d"]}
+# the dashboard's two toolbar buttons (the full toolbar covers titles on a phone)
+_PLOT_CONFIG = {"displaylogo": False, "responsive": True,
+                "modeBarButtons": [["toImage", "resetScale2d"]]}
 
 _CSS = """
 :root { --accent: #b4532a; --text: #1f1a17; --muted: #6d645e; --line: #e6e0db;
@@ -54,7 +55,8 @@ h2 { margin: 32px 0 8px; font-size: 21px; border-bottom: 1px solid var(--line);
 .card .k { color: var(--muted); font-size: 13px; }
 .card .v { font-size: 24px; font-weight: 600; }
 .card .d { font-size: 13px; color: var(--muted); }
-table { border-collapse: collapse; width: 100%; margin: 8px 0 16px; font-size: 14px; }
+.scroll { overflow-x: auto; margin: 8px 0 16px; }
+table { border-collapse: collapse; width: 100%; font-size: 14px; }
 th, td { text-align: left; padding: 6px 8px; border-bottom: 1px solid var(--line);
          vertical-align: top; }
 th { background: #f4f1ee; font-weight: 600; }
@@ -102,7 +104,9 @@ def _table(headers: Iterable[str], rows: Iterable[Iterable[object]],
         ) + "</tr>"
         for row in rows
     )
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    # a wide table scrolls inside its box on a phone instead of widening the page
+    return (f'<div class="scroll"><table><thead><tr>{head}</tr></thead>'
+            f"<tbody>{body}</tbody></table></div>")
 
 
 def _card(key: str, value: str, detail: str = "") -> str:

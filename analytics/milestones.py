@@ -13,8 +13,10 @@ sessions.
 
 For each window:
 
-- ``weeks_elapsed``: the window's weeks that are over by the period's last day, plus the
-  week in progress once it has met the target (an unfinished week cannot count against);
+- ``weeks_elapsed``: the window's weeks that are over by Backline's "now"
+  (:func:`~analytics.filters.as_of`: today in the dashboard, the range's end when one is
+  set, else the last session), plus the week in progress once it has met the target (an
+  unfinished week cannot count against);
 - ``weeks_met``: of those, the weeks that met the target; ``adherence_pct`` = met / elapsed;
 - ``status``, with ``needed`` = two thirds of the window's weeks, rounded up (2 of 3, 4 of 5):
 
@@ -37,7 +39,7 @@ import pandas as pd
 
 from . import units
 from .catalog import POSTERIOR_CHAIN, exercise_name, register
-from .filters import Filters, batch_cached, period, scope_cte
+from .filters import Filters, as_of, batch_cached, scope_cte
 from .strength import e1rm_ctes
 
 if TYPE_CHECKING:
@@ -206,6 +208,29 @@ def _status(window: Window, current: int, elapsed: int, weeks_met: int) -> str:
     return "on track"
 
 
+def window_counts(day: int, sessions: dict[int, int], target_min: int,
+                  ) -> list[tuple[int, int, str]]:
+    """(weeks elapsed, weeks met, status) of every window, from "now" as a programme day
+    (``day``: days since the start, -1 before it) and the sessions per programme week.
+
+    The one place the module docstring's counting rules live: :func:`milestones` and the
+    coach view (:mod:`analytics.coach`, all athletes at once) both call it.
+    """
+    complete = (day + 1) // 7  # programme weeks fully over
+    current = day // 7 + 1  # the programme week "now" falls in
+    counts = []
+    for window in WINDOWS:
+        weeks = range(window.first, window.last + 1)
+        met = {k for k in weeks if sessions.get(k, 0) >= target_min}
+        elapsed = sum(1 for k in weeks if k <= complete)
+        weeks_met = sum(1 for k in met if k <= complete)
+        if current in weeks and current > complete and current in met:
+            elapsed += 1
+            weeks_met += 1
+        counts.append((elapsed, weeks_met, _status(window, current, elapsed, weeks_met)))
+    return counts
+
+
 @batch_cached
 def milestones(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
     """The three milestone windows (rules in the module docstring).
@@ -217,24 +242,15 @@ def milestones(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
     weeks 1-2 for window 2, hard sets per posterior-chain muscle for window 3).
     """
     start, source = programme_start(con, flt)
-    bounds = period(con, flt)
-    as_of = flt.end or (bounds[1] if bounds else None)
+    now = as_of(con, flt)
     # day -1 = before the programme (or no data): every window is "not reached"
-    day = (as_of - start).days if start and as_of and as_of >= start else -1
+    day = (now - start).days if start and now and now >= start else -1
     started = day >= 0
-    complete = (day + 1) // 7  # programme weeks fully over
     current = day // 7 + 1  # the programme week as_of falls in
     sessions = _weekly_sessions(con, flt, start, WINDOWS[-1].last) if started else {}
     rows = []
-    for window in WINDOWS:
-        weeks = range(window.first, window.last + 1)
-        met = {k for k in weeks if sessions.get(k, 0) >= flt.target_min}
-        elapsed = sum(1 for k in weeks if k <= complete)
-        weeks_met = sum(1 for k in met if k <= complete)
-        if current in weeks and current > complete and current in met:
-            elapsed += 1
-            weeks_met += 1
-        status = _status(window, current, elapsed, weeks_met)
+    for window, (elapsed, weeks_met, status) in zip(
+            WINDOWS, window_counts(day, sessions, flt.target_min), strict=True):
         through = min(current, window.last)
         if window.number == 1:
             window_sessions = sum(sessions.get(k, 0) for k in range(window.first, through + 1))

@@ -5,8 +5,14 @@ and a rep range (or, for holds, a range of seconds) per catalog exercise, and ev
 is meant to cover the whole list.
 
 The athlete's programme is ``athletes.program`` when set (key or name); otherwise the one
-whose exercise list overlaps most with what the athlete actually logged in the period
-(Jaccard overlap of exercise ids; a tie goes to the programme listed first).
+whose exercise list overlaps most with what the athlete actually logged in the last four
+weeks (Jaccard overlap of exercise ids; a tie goes to the programme listed first).
+
+Adherence judges each ISO week against the programme **in force that week**: the set one,
+else the one the week's exercises overlap most (a week overlapping none keeps the
+previous week's). An athlete who did the beginner programme for eight weeks, then the
+intermediate one, is judged against the beginner prescription in those eight weeks, not
+against the intermediate one they follow now.
 
 Progressive-overload advice follows the programme's rep ranges, for loaded exercises:
 
@@ -128,38 +134,89 @@ def athlete_programme(
             flt.params,
         ).fetchall()
     }
+    best = _best_overlap(logged, programmes)
+    return (best, "auto") if best else (None, "none")
+
+
+def _register_prescriptions(con: duckdb.DuckDBPyConnection,
+                            programmes: list[Programme]) -> None:
+    """Register ``prescribed``: every prescription of ``programmes``, keyed by programme."""
+    frames = [p.frame().assign(programme=p.key) for p in programmes]
+    con.register("prescribed", pd.concat(frames, ignore_index=True))
+
+
+def _best_overlap(logged: set[str], programmes: dict[str, Programme]) -> Programme | None:
     best, best_score = None, 0.0
     for programme in programmes.values():
         prescribed = {p.exercise_id for p in programme.exercises}
         score = len(prescribed & logged) / len(prescribed | logged)
         if score > best_score:
             best, best_score = programme, score
-    return (best, "auto") if best else (None, "none")
+    return best
 
 
-def _register_prescriptions(con: duckdb.DuckDBPyConnection, programme: Programme) -> None:
-    con.register("prescribed", programme.frame())
+@batch_cached
+def weekly_programmes(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
+    """The programme in force in each ISO week with a session (rules in the module doc).
+
+    Columns: ``week_start``, ``programme`` (key), ``name``. Empty when no programme applies.
+    """
+    columns = ["week_start", "programme", "name"]
+    current, how = athlete_programme(con, flt)
+    if current is None:
+        return pd.DataFrame(columns=columns)
+    rows = con.execute(
+        f"""WITH {scope_cte(con, flt)}
+        SELECT week_start, list(DISTINCT exercise_id) FILTER (WHERE exercise_id IS NOT NULL)
+        FROM working GROUP BY week_start ORDER BY week_start""",
+        flt.params,
+    ).fetchall()
+    programmes = load_programs()
+    chosen: list[Programme] = []
+    for _, logged in rows:
+        found = current if how == "set" else _best_overlap(set(logged or []), programmes)
+        chosen.append(found or (chosen[-1] if chosen else current))
+    return pd.DataFrame({"week_start": [pd.Timestamp(w) for w, _ in rows],
+                         "programme": [p.key for p in chosen],
+                         "name": [p.name for p in chosen]}, columns=columns)
+
+
+def _register_plan(con: duckdb.DuckDBPyConnection, flt: Filters) -> bool:
+    """Register ``prescribed`` and ``week_plan`` (week_start, programme) for
+    :func:`_detail_cte`; False when no programme applies."""
+    plan = weekly_programmes(con, flt)
+    if plan.empty:
+        return False
+    programmes = load_programs()
+    _register_prescriptions(con, [programmes[k] for k in dict.fromkeys(plan["programme"])])
+    con.register("week_plan", plan[["week_start", "programme"]].assign(
+        week_start=pd.to_datetime(plan["week_start"]).dt.date))
+    return True
 
 
 def _detail_cte(con: duckdb.DuckDBPyConnection, flt: Filters) -> str:
-    """CTE ``detail``: one row per session x prescribed exercise, with sets done and in
-    range. Register the programme's prescriptions first."""
+    """CTE ``detail``: one row per session x exercise of the programme in force that week,
+    with sets done and in range. Call :func:`_register_plan` first."""
     return f"""{scope_cte(con, flt)},
-    sessions AS (SELECT DISTINCT session_id, session_at FROM working),
+    sessions AS (
+        SELECT DISTINCT w.session_id, w.session_at, wp.programme
+        FROM working w JOIN week_plan wp ON wp.week_start = w.week_start
+    ),
     done AS (
         SELECT w.session_id, w.exercise_id, count(*) AS sets_done,
                count(*) FILTER (
                    WHERE CASE p.measure WHEN 'seconds' THEN w.duration_s ELSE w.reps END
                          BETWEEN p.low AND p.high) AS sets_in_range
-        FROM working w JOIN prescribed p USING (exercise_id)
+        FROM working w JOIN sessions s USING (session_id)
+        JOIN prescribed p ON p.programme = s.programme AND p.exercise_id = w.exercise_id
         GROUP BY w.session_id, w.exercise_id
     ),
     detail AS (
-        SELECT s.session_id, s.session_at AS performed_at, p.exercise_id, p.measure,
-               p.low, p.high, p.sets AS sets_prescribed,
+        SELECT s.session_id, s.session_at AS performed_at, s.programme, p.exercise_id,
+               p.measure, p.low, p.high, p.sets AS sets_prescribed,
                coalesce(d.sets_done, 0) AS sets_done,
                coalesce(d.sets_in_range, 0) AS sets_in_range
-        FROM sessions s CROSS JOIN prescribed p
+        FROM sessions s JOIN prescribed p ON p.programme = s.programme
         LEFT JOIN done d ON d.session_id = s.session_id AND d.exercise_id = p.exercise_id
     )"""
 
@@ -170,23 +227,21 @@ def exercise_adherence(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataF
     Columns: ``session_id``, ``performed_at``, ``programme``, ``exercise_id``, ``exercise``,
     ``measure`` ("reps" or "seconds"), ``low``, ``high``, ``sets_prescribed``,
     ``sets_done`` (working sets), ``sets_in_range`` (reps or seconds within the range).
-    Empty when no programme applies.
+    Empty when no programme applies. ``programme``: the one in force that week.
     """
-    programme, _ = athlete_programme(con, flt)
     columns = ["session_id", "performed_at", "programme", "exercise_id", "exercise", "measure",
                "low", "high", "sets_prescribed", "sets_done", "sets_in_range"]  # fmt: skip
-    if programme is None:
+    if not _register_plan(con, flt):
         return pd.DataFrame(columns=columns)
-    _register_prescriptions(con, programme)
     register(con)
     return con.execute(
         f"""WITH {_detail_cte(con, flt)}
-        SELECT d.session_id, d.performed_at, $programme AS programme, d.exercise_id,
+        SELECT d.session_id, d.performed_at, d.programme, d.exercise_id,
                c.name AS exercise, d.measure, d.low, d.high, d.sets_prescribed, d.sets_done,
                d.sets_in_range
         FROM detail d JOIN catalog_exercises c ON c.id = d.exercise_id
         ORDER BY d.performed_at, d.exercise_id""",
-        {**flt.params, "programme": programme.key},
+        flt.params,
     ).df()
 
 
@@ -198,25 +253,24 @@ def session_adherence(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFr
     exercise, so extra sets of one lift cannot make up for a skipped one),
     ``sets_in_range`` (capped the same way), ``adherence_pct`` (sets done / prescribed),
     ``in_range_pct`` (sets in range / sets done; missing when nothing was done).
+    ``programme``: the one in force that week.
     """
-    programme, _ = athlete_programme(con, flt)
     columns = ["session_id", "performed_at", "programme", "exercises_prescribed",
                "exercises_done", "sets_prescribed", "sets_done", "sets_in_range",
                "adherence_pct", "in_range_pct"]  # fmt: skip
-    if programme is None:
+    if not _register_plan(con, flt):
         return pd.DataFrame(columns=columns)
-    _register_prescriptions(con, programme)
     return con.execute(
         f"""WITH {_detail_cte(con, flt)},
         per_session AS (
-            SELECT session_id, performed_at, count(*) AS exercises_prescribed,
+            SELECT session_id, performed_at, programme, count(*) AS exercises_prescribed,
                    count(*) FILTER (WHERE sets_done > 0) AS exercises_done,
                    sum(sets_prescribed) AS sets_prescribed,
                    sum(least(sets_done, sets_prescribed)) AS sets_done,
                    sum(least(sets_in_range, sets_prescribed)) AS sets_in_range
-            FROM detail GROUP BY session_id, performed_at
+            FROM detail GROUP BY session_id, performed_at, programme
         )
-        SELECT session_id, performed_at, $programme AS programme, exercises_prescribed,
+        SELECT session_id, performed_at, programme, exercises_prescribed,
                exercises_done, CAST(sets_prescribed AS BIGINT) AS sets_prescribed,
                CAST(sets_done AS BIGINT) AS sets_done,
                CAST(sets_in_range AS BIGINT) AS sets_in_range,
@@ -224,7 +278,7 @@ def session_adherence(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFr
                CASE WHEN sets_done > 0 THEN 100.0 * sets_in_range / sets_done END
                    AS in_range_pct
         FROM per_session ORDER BY performed_at""",
-        {**flt.params, "programme": programme.key},
+        flt.params,
     ).df()[columns]
 
 
@@ -245,7 +299,7 @@ def overload_suggestions(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.Dat
                "next_high", "low", "high", "message"]  # fmt: skip
     if programme is None:
         return units.convert(pd.DataFrame(columns=columns), [], flt.unit)
-    _register_prescriptions(con, programme)
+    _register_prescriptions(con, [programme])
     history = dataclasses.replace(flt, start=None)
     frame = con.execute(
         f"""WITH {scope_cte(con, flt)},

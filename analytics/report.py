@@ -25,8 +25,8 @@ from . import units
 from .advice import advise
 from .balance import balance_summary
 from .catalog import MUSCLES, unmapped
-from .filters import Filters, formula_label, materialised, period
-from .frequency import Streaks, sessions_per_week, short_rests, streaks
+from .filters import Filters, Freshness, as_of, formula_label, freshness, materialised, period
+from .frequency import Streaks, ThisWeek, sessions_per_week, short_rests, streaks, this_week
 from .milestones import milestones
 from .programs import Programme, athlete_programme, overload_suggestions, session_adherence
 from .serialise import plain, records
@@ -51,6 +51,9 @@ METRICS: dict[str, Callable[[Any, Filters], Any]] = {
     "trends": trends,
     "prs": personal_records,
     "streaks": streaks,
+    "current": this_week,
+    "fresh": freshness,
+    "now": as_of,
     "short_rests": short_rests,
     "milestones": milestones,
     "programme": athlete_programme,
@@ -87,6 +90,9 @@ class Report:
     trends: pd.DataFrame
     prs: pd.DataFrame
     streaks: Streaks
+    current: ThisWeek | None
+    fresh: Freshness | None
+    now: date | None
     short_rests: pd.DataFrame
     milestones: pd.DataFrame
     programme: tuple[Programme | None, str]
@@ -113,7 +119,7 @@ class Report:
         """What to change next, most urgent first (:func:`analytics.advice.advise`)."""
         return advise(self.filters, weeks=self.weeks, windows=self.milestones,
                       short=self.short_rests, lifts=self.trends, overload=self.overload,
-                      bounds=self.bounds)
+                      current=self.current, fresh=self.fresh)
 
     @property
     def median_trend_pct(self) -> float | None:
@@ -123,19 +129,21 @@ class Report:
 
     @property
     def now_week(self) -> float | None:
-        """Where "now" (the period's last day) falls in programme weeks, for the timeline."""
+        """Where "now" (:func:`~analytics.filters.as_of`) falls in programme weeks, for the
+        timeline."""
         start = self.milestones["programme_start"].iloc[0] if len(self.milestones) else None
-        if start is None or pd.isna(start) or self.bounds is None:
+        if start is None or pd.isna(start) or self.now is None:
             return None
-        return (self.bounds[1] - pd.Timestamp(start).date()).days / 7
+        return (self.now - pd.Timestamp(start).date()).days / 7
 
     def headline(self) -> list[Headline]:
         """The headline figures, in order: the Overview page and the HTML report show these."""
         flt = self.filters
         target = f"{flt.target_min}-{flt.target_max}"
         weeks = len(self.weeks)
-        this_week = int(self.weeks["sessions"].iloc[-1]) if weeks else 0
-        start = pd.Timestamp(self.weeks["week_start"].iloc[-1]) if weeks else None
+        # "this week" is now's week (today in the dashboard), 0 when the log ended before it
+        this_week = self.current.sessions if self.current is not None else 0
+        start = self.current.week_start if self.current is not None else None
         median = self.median_trend_pct
         return [
             Headline("Sessions", str(self.sessions),

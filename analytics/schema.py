@@ -181,4 +181,16 @@ MIGRATIONS: list[tuple[int, str, str]] = [
           AND trim(regexp_replace(exercise_raw, '{_INVISIBLE}', '', 'g')) <> '';
         """,
     ),
+    (
+        5,
+        "owner sign-ins remembered for a while, revocable (analytics.owner_auth)",
+        """
+        CREATE TABLE owner_sessions (
+            token_hash      VARCHAR PRIMARY KEY,
+            created_at      TIMESTAMP NOT NULL,
+            expires_at      TIMESTAMP NOT NULL,
+            revoked_at      TIMESTAMP
+        );
+        """,
+    ),
 ]

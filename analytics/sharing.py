@@ -300,6 +300,8 @@ def session_access(
     query_token: str | None,
     password: str | None,
     now: datetime | None = None,
+    *,
+    owner_session: bool = False,
 ) -> Access:
     """Decide, for one run of one browser session, who is looking.
 
@@ -308,7 +310,9 @@ def session_access(
     scope, and it never falls back to the owner's view — an unusable token shows the
     neutral message only. The token is re-checked on every run (a revocation or expiry
     takes effect on the next click) but counted as a view once per session. Otherwise
-    the session is the owner's, behind ``password`` when one is configured.
+    the session is the owner's, behind ``password`` when one is configured: a valid
+    remembered sign-in (``owner_session``, see :mod:`analytics.owner_auth`) or a sign-in
+    earlier in this session lets it in.
     """
     token = state.get(SESSION_TOKEN_KEY)
     if token is None and query_token is not None:
@@ -321,14 +325,11 @@ def session_access(
             return Access("invalid")
         state[SESSION_COUNTED_KEY] = True
         return Access("shared", scope, token)
-    if password and not state.get(OWNER_OK_KEY):
+    if password and not (owner_session or state.get(OWNER_OK_KEY)):
         return Access("login")
     return Access("owner")
 
 
-def owner_login(state: MutableMapping[str, Any], given: str | None, password: str | None) -> bool:
-    """Check an entered owner password; on success remember it for this session."""
-    ok = check_password(given, password)
-    if ok:
-        state[OWNER_OK_KEY] = True
-    return ok
+def mark_owner(state: MutableMapping[str, Any]) -> None:
+    """Remember for this browser session that the owner signed in."""
+    state[OWNER_OK_KEY] = True

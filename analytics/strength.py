@@ -66,6 +66,11 @@ _FORMULAS: dict[str, str] = {
 }
 
 
+def e1rm_sql(formula: str, weight: str = "weight_kg", reps: str = "effective_reps") -> str:
+    """The SQL expression of ``formula``'s e1RM from the ``weight`` and ``reps`` columns."""
+    return _FORMULAS[formula].format(w=weight, r=reps)
+
+
 @functools.cache
 def whole_body_lifts() -> tuple[str, ...]:
     """Catalog lifts that move the whole body (the bodyweight vertical pulls and dips:
@@ -109,7 +114,7 @@ def e1rm_ctes(formula: str) -> str:
     ``e1rm_sets`` (working sets eligible for an e1RM, with the estimate in kg) and
     ``session_best`` (the best of each session per lift, with the set that gave it). The
     weight is the load moved (:func:`loaded_cte`)."""
-    expression = _FORMULAS[formula].format(w="weight_kg", r="effective_reps")
+    expression = e1rm_sql(formula)
     return f"""
     lifts AS (SELECT * REPLACE ({LIFT_KEY_SQL} AS exercise_id) FROM working),
     {loaded_cte("lifts")},
@@ -133,6 +138,26 @@ def e1rm_ctes(formula: str) -> str:
                arg_max(reps, e1rm) AS reps, arg_max(rpe, e1rm) AS rpe
         FROM e1rm_sets GROUP BY exercise_id, session_id
     )"""
+
+
+def lift_sessions(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
+    """Per lift (catalogued, or an unmapped name: the lift key): every session in the
+    period with a working set of it, and how many of those gave an e1RM (a loaded set of
+    1-10 reps).
+
+    Columns: ``exercise_id``, ``sessions``, ``e1rm_sessions``. The trends count only the
+    second kind, so Hip Thrust done in 5 sessions, three of them sets of 12, has a trend
+    over 2; the Strength table shows both numbers.
+    """
+    return con.execute(
+        f"""WITH {scope_cte(con, flt)}, {e1rm_ctes(flt.formula)}
+        SELECT w.exercise_id, count(DISTINCT w.session_id) AS sessions,
+               count(DISTINCT b.session_id) AS e1rm_sessions
+        FROM lifts w
+        LEFT JOIN session_best b USING (exercise_id, session_id)
+        GROUP BY w.exercise_id ORDER BY w.exercise_id""",
+        flt.params,
+    ).df()
 
 
 def set_e1rm(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:

@@ -1,28 +1,40 @@
 """How fast does the dashboard feel in a real browser?
 
-Starts ``streamlit run app.py`` on a fresh store and drives headless Debian Chromium
-(Playwright) against it. Times are taken in the page (``performance.now()``), from
-navigation start / the click to the moment every chart on the page has drawn its data:
+Starts ``streamlit run server.py`` (what ``backline serve`` runs) on a fresh store and
+drives headless Debian Chromium (Playwright) against it. Times are taken in the page
+(``performance.now()``), from navigation start / the click to the moment every chart on the
+page has drawn its data:
 
-* **first load, cold** — the first visit to a fresh server: opens the store, loads the
-  sample athlete, fills every cache, draws Overview;
+* **server start** — process start to ``/_stcore/health`` answering (wall clock);
+* **first load, cold** — a newcomer's first visit to that fresh server, navigation to the
+  first drawn chart: the store opens, the sample athlete loads, caches fill (target 3 s);
 * **first load, warm** — a new browser session on the running server (median of runs);
+* **a coach's clicks** — a session moving Strength -> Volume -> Consistency ->
+  Programme -> Overview, each click to every chart drawn (target 500 ms each);
 * **kg/lb switch** — clicking the sidebar unit toggle until the charts are redrawn in the
   other unit, on Strength and on Volume (median of runs, alternating kg/lb);
-* **period switch** — "All time" -> "Last 8 weeks" and back on Volume (median).
+* **period switch** — "All time" -> "Last 8 weeks" and back on Volume (median);
+* **coach view, N athletes x M sets** — a second store with ``--coach-athletes`` athletes
+  of ``--coach-sets`` generated sets each: ``analytics.coach.coach_summary`` alone, and
+  the Coach view page from navigation to its table (target 2 s for 200 x 20,000).
 
-    python benchmarks/bench_dashboard.py [--runs 7] [--sets 0]
+    python benchmarks/bench_dashboard.py [--runs 7] [--sets 0] [--coach-athletes 200]
+                                         [--coach-sets 20000]
 
 ``--sets N`` (N > 0) benchmarks an athlete with N generated sets (the report benchmark's
-deterministic log) instead of the sample athlete.
+deterministic log) instead of the sample athlete; ``--coach-athletes 0`` skips the coach
+view. The machine's load average is printed with the numbers: on a shared machine a busy
+neighbour slows the browser more than the server.
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import sys
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -60,7 +72,8 @@ UNIT_DRAWN_JS = """([unit, count]) => { """ + MARKS_JS + """
     return titled && drawn && !stale ? performance.now() : false;
 }"""
 
-CHARTS = {"Overview": 1, "Strength": 2, "Volume": 4}
+CHARTS = {"Overview": 1, "Strength": 2, "Volume": 4, "Consistency": 3, "Programme": 2}
+COACH_CLICKS = ("Strength", "Volume", "Consistency", "Programme", "Overview")
 
 
 def _seed(db_dir: Path, sets: int) -> None:
@@ -73,6 +86,85 @@ def _seed(db_dir: Path, sets: int) -> None:
         store.set_setting(SAMPLE_DELETED_SETTING, "1")
         athlete = store.athlete_id("Benchmark athlete", create=True)
         generate(store, athlete, sets)
+
+
+def _seed_coach(db_dir: Path, athletes: int, sets: int) -> int:
+    """``athletes`` athletes of ``sets`` generated sets each; returns the total sets."""
+    from analytics.store import Store
+    from benchmarks.bench_report import generate
+    from ui import SAMPLE_DELETED_SETTING
+
+    with Store(db_dir / "backline.duckdb") as store:
+        store.set_setting(SAMPLE_DELETED_SETTING, "1")
+        total = 0
+        for n in range(athletes):
+            athlete = store.athlete_id(f"Athlete {n:03d}", create=True)
+            total += generate(store, athlete, sets)
+    return total
+
+
+def _coach_summary_ms(db_dir: Path, runs: int) -> list[float]:
+    """analytics.coach.coach_summary on the seeded store, without the browser."""
+    from datetime import date
+
+    from analytics.coach import coach_summary
+    from analytics.store import Store
+
+    times = []
+    with Store(db_dir / "backline.duckdb", read_only=True) as store:
+        for _ in range(runs):
+            cur = store.cursor()
+            started = time.perf_counter()
+            coach_summary(cur, today=date.today())
+            times.append((time.perf_counter() - started) * 1000)
+            cur.close()
+    return times
+
+
+COACH_TABLE_JS = """() => {
+    const idle = (""" + IDLE_JS + """)();
+    const table = document.querySelector('[data-testid="stMain"] [data-testid="stDataFrame"]');
+    const h1 = Array.from(document.querySelectorAll('[data-testid="stMain"] h1'))
+        .some(h => h.innerText.trim() === 'Coach view');
+    return idle && h1 && table && table.getBoundingClientRect().height > 100
+        ? performance.now() : false;
+}"""
+
+
+def _coach_view_ms(browser, url: str, runs: int) -> tuple[float, list[float]]:  # type: ignore[no-untyped-def]
+    """The Coach view from navigation to its table: the first time (cold caches), then
+    new sessions."""
+    times = []
+    for _ in range(runs + 1):
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        try:
+            page = context.new_page()
+            page.goto(f"{url}/coach")
+            done = page.wait_for_function(COACH_TABLE_JS, polling="raf", timeout=180_000)
+            times.append(float(done.json_value()))
+        finally:
+            context.close()
+    return times[0], times[1:]
+
+
+def _page_clicks(browser, url: str, rounds: int) -> list[float]:  # type: ignore[no-untyped-def]
+    """A new session clicking through the dashboard pages, click to every chart drawn:
+    the clicks a coach makes (a share-link session renders the same pages the same way;
+    the store stays fresh for the cold first load, so no link is made in it)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(url)
+        page.wait_for_function(DRAWN_JS, arg=CHARTS["Overview"], polling="raf",
+                               timeout=60_000)
+        times = []
+        for _ in range(rounds):
+            for title in COACH_CLICKS:
+                link = page.locator('[data-testid="stSidebarNav"] a', has_text=title).first
+                times.append(_click_time(page, link.click, DRAWN_JS, CHARTS[title]))
+        return times
+    finally:
+        context.close()
 
 
 def _click_time(page, click: Callable[[], None], wait_js: str, arg: object) -> float:  # type: ignore[no-untyped-def]
@@ -156,6 +248,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--runs", type=int, default=7, help="repetitions per measurement")
     parser.add_argument("--sets", type=int, default=0,
                         help="benchmark an athlete with this many generated sets")
+    parser.add_argument("--coach-athletes", type=int, default=200,
+                        help="athletes in the coach-view store (0: skip it)")
+    parser.add_argument("--coach-sets", type=int, default=20_000,
+                        help="generated sets per coach-view athlete")
     args = parser.parse_args(argv)
     if not CHROMIUM.exists():
         print(f"{CHROMIUM} is missing: install Debian's chromium package.", file=sys.stderr)
@@ -166,10 +262,13 @@ def main(argv: list[str] | None = None) -> int:
         db_dir = Path(tmp)
         if args.sets > 0:
             _seed(db_dir, args.sets)
+        started = time.perf_counter()
         with streamlit_server(db_dir) as url, sync_playwright() as playwright:
+            start_ms = (time.perf_counter() - started) * 1000
             browser = launch_chromium(playwright)
             try:
                 cold = [_first_load(browser, url)]
+                clicks = _page_clicks(browser, url, max(1, args.runs // 3))
                 warm = [_first_load(browser, url) for _ in range(args.runs)]
                 context = browser.new_context(viewport={"width": 1280, "height": 900})
                 page = context.new_page()
@@ -181,15 +280,42 @@ def main(argv: list[str] | None = None) -> int:
                 context.close()
             finally:
                 browser.close()
+        coach_rows: list[str] = []
+        if args.coach_athletes > 0:
+            coach_dir = Path(tmp) / "coach"
+            coach_dir.mkdir()
+            total = _seed_coach(coach_dir, args.coach_athletes, args.coach_sets)
+            library = _coach_summary_ms(coach_dir, args.runs)
+            with streamlit_server(coach_dir) as url, sync_playwright() as playwright:
+                browser = launch_chromium(playwright)
+                try:
+                    first, again = _coach_view_ms(browser, url, max(1, args.runs // 2))
+                finally:
+                    browser.close()
+            label = f"{args.coach_athletes} x {args.coach_sets:,}"
+            coach_rows = [
+                _row(f"coach_summary(), {label}", library),
+                _row(f"Coach view page, {label}, first", [first]),
+                _row(f"Coach view page, {label}, again", again),
+            ]
+            coach_note = f"Coach view store: {total:,} sets."
     data = f"{args.sets:,} generated sets" if args.sets > 0 else "the sample athlete"
-    print(f"Backline dashboard in headless Chromium, {data} (times in ms)\n")
+    load = ", ".join(f"{v:.2f}" for v in os.getloadavg())
+    print(f"Backline dashboard in headless Chromium, {data} (times in ms; load average "
+          f"{load} on {os.cpu_count()} cores)\n")
     print(f"| {'measurement':<34} | {'median':>9} | {'best':>9} | {'worst':>9} | {'runs':>4} |")
     print(f"|{'-' * 36}|{'-' * 11}|{'-' * 11}|{'-' * 11}|{'-' * 6}|")
+    print(_row("server start to healthy", [start_ms]))
     print(_row("Overview first load, cold server", cold))
     print(_row("Overview first load, new session", warm))
     print(_row("kg/lb switch, Strength (2 charts)", strength))
     print(_row("kg/lb switch, Volume (4 charts)", volume))
     print(_row("period switch, Volume", periods))
+    print(_row("a coach's page click", clicks))
+    for row in coach_rows:
+        print(row)
+    if coach_rows:
+        print(f"\n{coach_note}")
     return 0
 
 

@@ -1,19 +1,21 @@
 """Coach view (owner only): every athlete in this instance on one screen.
 
-One row per athlete: last session, sessions this calendar week against the target, where
-the milestone windows stand and the lift that changed most. Each athlete's name opens
-their dashboard (Overview with that athlete picked in the sidebar, via ``?athlete=ID``).
+One row per athlete, judged at today's date: sessions this calendar week against the
+target, how current the data is, where the milestone windows stand and the lift that
+changed most — every athlete in two queries (:mod:`analytics.coach`), not a dozen each.
+Each athlete's name opens their dashboard (Overview with that athlete picked in the
+sidebar, via ``?athlete=ID``).
 """
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date
 
 import pandas as pd
 import streamlit as st
 
 import ui
-from analytics import frequency, milestones, strength
+from analytics import coach, strength
 from analytics.filters import Filters
 
 store = ui.get_store()
@@ -23,64 +25,50 @@ current = ui.current_filters()
 unit = current.unit if current else "kg"
 formula = current.formula if current else "epley"
 today = ui.today()
-monday = today - timedelta(days=today.weekday())
+TARGET = f"{Filters.target_min}-{Filters.target_max}"
 
 
-def milestone_summary(windows: pd.DataFrame) -> str:
-    """The latest window that has begun, with its status; at-risk windows come first."""
-    if windows.empty:
-        return "not started"
-    risky = windows[windows["status"] == "at risk"]
-    begun = windows[windows["status"] != "not reached"]
-    if not risky.empty:
-        row = risky.iloc[-1]
-    elif not begun.empty:
-        row = begun.iloc[-1]
-    else:
-        return "not started"
-    return f"weeks {row['first_week']}-{row['last_week']}: {row['status']}"
+def _summaries(con, flt: Filters, *, today: date, formula: str) -> dict:  # type: ignore[no-untyped-def]
+    """Every athlete's row at once (analytics.coach), cached like any metric."""
+    del flt  # cache key: the sidebar's filters (unit, formula) and the data version
+    return {s.athlete_id: s for s in coach.coach_summary(con, today=today, formula=formula)}
 
 
-def biggest_change(windows: pd.DataFrame, trends: pd.DataFrame) -> tuple[str, float | None]:
-    """The lift whose e1RM moved most: since programme weeks 1-2, else its 8-week trend."""
-    strength_row = windows[windows["window"] == 2] if not windows.empty else windows
-    evidence = strength_row["evidence"].iloc[0] if len(strength_row) else {}
-    lifts = pd.DataFrame((evidence or {}).get("lifts", []))
-    if not lifts.empty:
-        row = lifts.loc[lifts["change_pct"].abs().idxmax()]
-        return f"{row['exercise']} {row['change_pct']:+.1f} % since weeks 1-2", row["change_pct"]
+def _trend_fallback(con, flt: Filters) -> str:  # type: ignore[no-untyped-def]
+    """Before programme week 3 there is no change since weeks 1-2: the 8-week trend."""
+    trends = strength.trends(con, flt)
     moving = trends.dropna(subset=["trend_8w_pct"]) if not trends.empty else trends
-    if not moving.empty:
-        row = moving.loc[moving["trend_8w_pct"].abs().idxmax()]
-        return f"{row['exercise']} {row['trend_8w_pct']:+.1f} %/week", None
-    return "-", None
+    if moving.empty:
+        return "-"
+    row = moving.loc[moving["trend_8w_pct"].abs().idxmax()]
+    return f"{row['exercise']} {row['trend_8w_pct']:+.1f} %/week"
 
 
+key_flt = current or Filters(athlete_id=int(frame["athlete_id"].iloc[0]))
+summaries = ui.cached(_summaries, key_flt, today=today, formula=formula)
 rows = []
 for athlete in frame.itertuples(index=False):
     athlete_id = int(athlete.athlete_id)
     name = str(athlete.name) + (" (sample)" if bool(athlete.is_sample) else "")
-    whole = Filters(athlete_id=athlete_id, unit=unit, formula=formula)
-    week = Filters(athlete_id=athlete_id, start=monday, end=today, unit=unit, formula=formula)
-    if int(athlete.sets) == 0:
-        rows.append({"id": athlete_id, "Athlete": name, "Last session": None,
-                     "This week": "-", "Milestones": "no sessions yet", "Biggest e1RM change": "-",
-                     "_met": None, "_change": None})
+    found = summaries.get(athlete_id)
+    if found is None:
+        rows.append({"id": athlete_id, "Athlete": name, "Data up to": "no sessions yet",
+                     "This week": "-", "Milestones": "no sessions yet",
+                     "Biggest e1RM change": "-", "_met": None})
         continue
-    this_week = ui.cached(frequency.sessions_per_week, week)
-    sessions = int(this_week["sessions"].sum()) if not this_week.empty else 0
-    windows = ui.cached(milestones.milestones, whole)
-    trends = ui.cached(strength.trends, whole)
-    change_text, change = biggest_change(windows, trends)
+    if found.change is not None:
+        change = f"{found.change[0]} {found.change[1]:+.1f} % since weeks 1-2"
+    else:
+        whole = Filters(athlete_id=athlete_id, unit=unit, formula=formula, today=today)
+        change = ui.cached(_trend_fallback, whole)
     rows.append({
         "id": athlete_id,
         "Athlete": name,
-        "Last session": pd.Timestamp(athlete.last_session),
-        "This week": f"{sessions} of {whole.target_min}-{whole.target_max}",
-        "Milestones": milestone_summary(windows),
-        "Biggest e1RM change": change_text,
-        "_met": sessions >= whole.target_min,
-        "_change": change,
+        "Data up to": found.fresh.describe().removeprefix("data up to "),
+        "This week": f"{found.this_week} of {TARGET}",
+        "Milestones": coach.milestone_summary(found.windows),
+        "Biggest e1RM change": change,
+        "_met": found.this_week >= Filters.target_min,
     })
 
 table = pd.DataFrame(rows)
@@ -91,20 +79,29 @@ cols[0].metric("Athletes", len(table))
 cols[1].metric("Below target this week", behind)
 cols[2].metric("Milestone at risk", at_risk)
 
+# the name is a link to the athlete's dashboard (the URL carries the name after "#" so
+# the column can show it); key columns first, so a phone shows them without scrolling
+shown = table.assign(Athlete=[f"./?athlete={i}#{name}" for i, name in
+                              zip(table["id"], table["Athlete"], strict=True)])
 ui.table(
-    table.drop(columns=["id", "_met", "_change"]),
+    shown[["Athlete", "This week", "Milestones", "Data up to", "Biggest e1RM change"]],
     width="stretch",
     key="coach-table",
     column_config={
-        "Last session": st.column_config.DatetimeColumn("Last session", format="ddd D MMM YYYY"),
+        "Athlete": st.column_config.LinkColumn(
+            "Athlete", display_text=r"#(.*)$",
+            help="Opens the athlete's dashboard (in a new tab)."),
     },
 )
 
 st.subheader("Open a dashboard")
-for row in table.itertuples(index=False):
-    st.page_link(
-        "pages/overview.py",
-        label=f"{ui.escape_md(row.Athlete)} — {ui.escape_md(row.Milestones)}",
-        icon=":material/open_in_new:",
-        query_params={"athlete": str(row.id)},
-    )
+# one picker and one link, not a link per athlete: a coach with 200 athletes got 200 links
+picked = st.selectbox("Athlete", list(table["id"]), key="coach-open",
+                      format_func=dict(zip(table["id"], table["Athlete"], strict=True)).get)
+row = table[table["id"] == picked].iloc[0]
+st.page_link(
+    "pages/overview.py",
+    label=f"Open {ui.escape_md(row['Athlete'])}'s dashboard",
+    icon=":material/open_in_new:",
+    query_params={"athlete": str(row["id"])},
+)

@@ -24,15 +24,16 @@ cols[3].metric("Short rests", f"{len(short)}",
                help="Sessions that trained a muscle again less than 48 h after it was last "
                "trained as a primary muscle.")
 
-ui.plot(charts.session_calendar(days, value="sets"), key="chart-calendar",
+ui.plot(ui.figure(charts.session_calendar, days, value="sets"), key="chart-calendar",
         file_name="backline-calendar", empty="No training days in this period.")
 ui.plot(
-    charts.sessions_per_week(weeks, target_min=flt.target_min, target_max=flt.target_max),
+    ui.figure(charts.sessions_per_week, weeks, target_min=flt.target_min,
+              target_max=flt.target_max),
     key="chart-sessions-week", file_name="backline-sessions-per-week",
     empty="No weeks to show in this period.",
 )
 ui.plot(
-    charts.rest_gaps(sessions, short, minimum_hours=frequency.SHORT_REST_HOURS),
+    ui.figure(charts.rest_gaps, sessions, short, minimum_hours=frequency.SHORT_REST_HOURS),
     key="chart-rest", file_name="backline-rest",
     empty="Rest between sessions needs at least two sessions in the period.",
 )
@@ -41,15 +42,17 @@ st.subheader("Short rests (same muscles within 48 h)")
 if short.empty:
     st.success("Every muscle got at least 48 hours before it was trained again.")
 else:
+    # key columns first (a phone shows the first two or three), muscles by name
     ui.table(
-        short[["previous_at", "performed_at", "hours_between", "muscles"]],
+        short.assign(muscles=short["muscles"].map(charts.muscle_labels))[
+            ["performed_at", "muscles", "hours_between", "previous_at"]],
         key="short-rests",
         column_config={
+            "performed_at": st.column_config.DatetimeColumn("Session", format="ddd D MMM HH:mm"),
+            "muscles": "Muscles",
+            "hours_between": st.column_config.NumberColumn("Hours between", format="%.0f"),
             "previous_at": st.column_config.DatetimeColumn("Previous session",
                                                            format="ddd D MMM HH:mm"),
-            "performed_at": st.column_config.DatetimeColumn("Session", format="ddd D MMM HH:mm"),
-            "hours_between": st.column_config.NumberColumn("Hours between", format="%.0f"),
-            "muscles": "Muscles",
         },
     )
 left, right = st.columns(2)

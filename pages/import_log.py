@@ -9,19 +9,33 @@ to catalog entries) and the athletes in the store (delete the sample athlete).
 
 from __future__ import annotations
 
+import hashlib
+
 import pandas as pd
 import streamlit as st
 
 import ui
-from analytics import catalog
-from analytics.ingest import IngestError, detect, import_file
+from analytics import catalog, sharing
+from analytics.ingest import IngestError, Preview, detect, import_file, preview
 from analytics.ingest.preview import asks_distance_unit
 from analytics.ingest.reader import open_source
 from analytics.sample import SAMPLE_ATHLETE
 
 RESULTS_KEY = "_backline_import_results"
+UPLOAD_GENERATION_KEY = "_backline_upload_generation"
 NEW_ATHLETE = "+ New athlete"
 NO_COLUMN = "(none)"
+OTHER_LAYOUT = "other"
+DATE_LAYOUTS: dict[str, str] = {
+    # strptime layout: how the choice reads (15 March 2025, 18:05)
+    "": "ISO: 2025-03-15 (or 2025-03-15 18:05)",
+    "%d/%m/%Y": "Day first: 15/03/2025",
+    "%d/%m/%Y %H:%M": "Day first with time: 15/03/2025 18:05",
+    "%m/%d/%Y": "Month first: 03/15/2025",
+    "%m/%d/%Y %H:%M": "Month first with time: 03/15/2025 18:05",
+    "%d.%m.%Y": "Day first with dots: 15.03.2025",
+    OTHER_LAYOUT: "Another layout (type it)",
+}
 MAPPING_FIELDS: dict[str, tuple[str, tuple[str, ...]]] = {
     # field: (label, header names that suggest it, best first)
     "date": ("Date (and time)", ("date", "datetime", "day", "start_time", "time", "when")),
@@ -107,14 +121,69 @@ def mapping_form(header: list[str], key: str) -> dict[str, str]:
     )
     if unit in ("kg", "lb"):
         mapping["weight_unit"] = unit
-    date_format = right.text_input(
-        "Date layout (optional)", key=f"{key}-map-date-format", placeholder="%d/%m/%Y",
-        help="Only for day-first or month-first dates such as 15/03/2025: %d day, %m month, "
-        "%Y year, %H:%M time. Leave empty for ISO dates (2025-03-15).",
+    # A choice, not a text field: its old placeholder "%d/%m/%Y" looked filled in, the
+    # import then read the dates as ISO and rejected every row.
+    layout = right.selectbox(
+        "Date layout", list(DATE_LAYOUTS), key=f"{key}-map-date-layout",
+        format_func=DATE_LAYOUTS.get,
+        help="How the date column writes 15 March 2025. ISO dates (2025-03-15) need no "
+        "choice; day-first and month-first dates do.",
     )
-    if date_format.strip():
-        mapping["date_format"] = date_format.strip()
+    if layout == OTHER_LAYOUT:
+        typed = right.text_input(
+            "Layout in strptime codes", key=f"{key}-map-date-format",
+            help="%d day, %m month, %Y year (4 digits), %y (2 digits), %H:%M time, "
+            "%b month name. Example: %d.%m.%Y %H:%M",
+        ).strip()
+        if typed:
+            mapping["date_format"] = typed
+    elif layout:
+        mapping["date_format"] = layout
     return mapping
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def preview_upload(_data: bytes, file_id: str, name: str,
+                   mapping: tuple[tuple[str, str], ...]) -> Preview:
+    """The first rows of an upload as ``mapping`` reads them (cached per upload and mapping)."""
+    del file_id  # cache key only
+    return preview(_data, mapping=dict(mapping), file_name=name)
+
+
+def mapping_preview(data: bytes, file_id: str, name: str, mapping: dict[str, str],
+                    key: str) -> bool:
+    """Under the column mapping: the date question when the file's dates read both ways
+    (day first and month first), then the first rows as they will be read. Returns
+    whether the mapping is complete enough to import; ``mapping`` gets the date layout."""
+    try:
+        seen = preview_upload(data, file_id, name, tuple(sorted(mapping.items())))
+    except IngestError as exc:
+        st.error(ui.escape_md(str(exc)), icon=":material/error:")
+        return False
+    ready = True
+    if "date_format" not in mapping and seen.ambiguous:
+        day_first, month_first = seen.ambiguous
+        labels = {day_first: f"day first ({day_first})", month_first:
+                  f"month first ({month_first})"}
+        choice = st.radio(
+            "Every date in this file reads both day-first and month-first (no day is above "
+            "12). Which is it?", [day_first, month_first], index=None, horizontal=True,
+            format_func=labels.get, key=f"{key}-date-question",
+        )
+        if choice is None:
+            st.info("Choose how the dates are written: read the wrong way, every date is "
+                    "wrong and nothing says so.", icon=":material/event:")
+            ready = False
+        else:
+            mapping["date_format"] = choice
+            seen = preview_upload(data, file_id, name, tuple(sorted(mapping.items())))
+    elif "date_format" not in mapping and seen.date_format:
+        mapping["date_format"] = seen.date_format
+        seen = preview_upload(data, file_id, name, tuple(sorted(mapping.items())))
+        st.caption(f"The dates read as {ui.escape_md(seen.date_format)}.")
+    st.markdown("**The first rows, as they will be read**")
+    ui.table(seen.rows, key=f"{key}-preview")
+    return ready
 
 
 def choose_athlete(frame: pd.DataFrame) -> str:
@@ -291,6 +360,12 @@ def athletes_section(store) -> None:  # type: ignore[no-untyped-def]
     st.caption(f"The {SAMPLE_ATHLETE.lower()} is demo data loaded on first run so every "
                "page has charts. Delete it once your own log is in.")
     if st.button("Delete the sample athlete", icon=":material/delete:", key="delete-sample"):
+        ui.ask_confirmation(("delete-sample",))
+    links = sum(len(sharing.list_links(store, int(i))) for i in sample["athlete_id"])
+    also = (f" Its {links} share link{'' if links == 1 else 's'} stop{'s' if links == 1 else ''}"
+            " working too." if links else "")
+    if ui.confirmed(("delete-sample",), "Delete the sample athlete and every set of it? It "
+                    f"is not loaded again.{also}", "Delete it", "delete-sample"):
         store.set_setting(ui.SAMPLE_DELETED_SETTING, "1")
         for athlete_id in sample["athlete_id"]:
             store.delete_athlete(int(athlete_id))
@@ -301,9 +376,15 @@ def athletes_section(store) -> None:  # type: ignore[no-untyped-def]
 def main() -> None:
     store = ui.get_store()
     athlete = choose_athlete(ui.athletes(store))
+    # The uploader is new after every import and for every athlete: an import takes only
+    # the files just chosen for this athlete (a kept file list once re-imported athlete
+    # A's files into athlete B along with B's own).
+    generation = st.session_state.get(UPLOAD_GENERATION_KEY, 0)
     uploads = st.file_uploader(
         "Workout log exports (CSV)", type=["csv", "txt"], accept_multiple_files=True,
-        key="uploads",
+        key=f"uploads-{generation}-{hashlib.sha256(athlete.encode()).hexdigest()[:12]}",
+        help="Files are for the athlete chosen above; choosing another athlete, or "
+        "importing, empties this list.",
     ) or []
     remembered = None
     if athlete:
@@ -357,6 +438,9 @@ def main() -> None:
                 ):
                     st.info("Choose at least the date, exercise and reps (or seconds) columns.")
                     problems += 1
+                elif not mapping_preview(data, upload.file_id, upload.name, job["mapping"],
+                                         key):
+                    problems += 1
             jobs.append(job)
 
     ready = bool(jobs) and bool(athlete) and problems == 0
@@ -364,6 +448,7 @@ def main() -> None:
                  icon=":material/upload:"):
         outcomes = run_import(store, jobs)
         st.session_state[RESULTS_KEY] = outcomes
+        st.session_state[UPLOAD_GENERATION_KEY] = generation + 1
         ui.clear_caches()
         if any(o["ok"] and o["import_id"] is not None for o in outcomes):
             ui.select_athlete(store.athlete_id(athlete))

@@ -19,6 +19,16 @@ if not report.has_training:
     st.stop()
 
 windows = report.milestones
+
+# -- how current the data is: "now" is today (or the sidebar range's end) -------------------
+fresh = report.fresh
+if fresh is not None and fresh.stale:
+    st.warning(f"No session logged since {fresh.last_session:%a %d %b %Y} "
+               f"({fresh.describe().split(', ', 1)[1]}). This week, the streak and the "
+               f"milestones are judged at {fresh.as_of:%a %d %b %Y}; import a newer export to "
+               "bring them up to date.", icon=":material/history:")
+elif fresh is not None:
+    st.caption(f"As of {fresh.as_of:%a %d %b %Y}: {fresh.describe()}.")
 strength_row = windows[windows["window"] == 2]
 evidence = strength_row["evidence"].iloc[0] if len(strength_row) else {}
 
@@ -79,14 +89,18 @@ table = pd.DataFrame({
     "Adherence": windows["adherence_pct"],
     "Evidence": [evidence_text(row) for _, row in windows.iterrows()],
 })
-ui.table(table, key="milestone-table", column_config={
+# key columns first (a phone shows about three), Evidence wide enough to read whole
+ui.table(table[["Window", "Status", "Evidence", "Weeks on target", "Adherence", "Promise"]],
+         key="milestone-table", column_config={
+    "Evidence": st.column_config.TextColumn("Evidence", width="large"),
     "Adherence": st.column_config.NumberColumn("Adherence", format="%.0f %%"),
 })
 
 # -- suggestions (analytics.advice: the same list the CLI and the HTML report show) ------------
 st.subheader("What to change next")
-ICONS = {"frequency": ":material/event:", "milestone": ":material/warning:",
-         "rest": ":material/bedtime:", "plateau": ":material/trending_flat:",
+ICONS = {"stale": ":material/history:", "frequency": ":material/event:",
+         "milestone": ":material/warning:", "rest": ":material/bedtime:",
+         "plateau": ":material/trending_flat:",
          "add load": ":material/trending_up:", "hold load": ":material/pause:"}
 tips = report.advice
 if len(tips):

@@ -38,6 +38,16 @@ st.markdown(f"**{ui.escape_md(programme.name)}** ({reason}): "
             f"{programme.sessions_per_week_min}-{programme.sessions_per_week_max} sessions a "
             f"week for {programme.weeks} weeks.")
 
+plan = ui.cached(programs.weekly_programmes, flt)
+if plan["programme"].nunique() > 1:
+    # say which weeks were judged against which programme (the one in force then)
+    runs = plan.assign(run=(plan["programme"] != plan["programme"].shift()).cumsum())
+    parts = [f"{ui.escape_md(group['name'].iloc[0])} from "
+             f"{pd.Timestamp(group['week_start'].iloc[0]):%d %b}"
+             for _, group in runs.groupby("run", sort=True)]
+    st.caption("Each week is judged against the programme in force then: "
+               + ", then ".join(parts) + ".")
+
 sessions = ui.cached(programs.session_adherence, flt)
 detail = ui.cached(programs.exercise_adherence, flt)
 advice = ui.cached(programs.overload_suggestions, flt)
@@ -62,10 +72,10 @@ else:
         icon = ":material/trending_up:" if row.action == "add load" else ":material/pause:"
         st.markdown(f"{icon} {ui.escape_md(row.message)}")
 
-ui.plot(charts.adherence_by_session(sessions), key="chart-adherence",
+ui.plot(ui.figure(charts.adherence_by_session, sessions), key="chart-adherence",
         file_name="backline-programme-adherence",
         empty="No sessions to compare with the programme.")
-ui.plot(charts.exercise_adherence(detail), key="chart-exercise-adherence",
+ui.plot(ui.figure(charts.exercise_adherence, detail), key="chart-exercise-adherence",
         file_name="backline-exercise-adherence", empty="No prescribed exercises logged yet.")
 
 st.subheader("Prescription")

@@ -1,7 +1,9 @@
 """Share page (owner only): read-only links for a coach — create, list, revoke.
 
 A new link is shown once, with a copy button: Backline keeps only its SHA-256, so it cannot
-show the link again later. The link carries the owner's current unit and e1RM formula.
+show the link again later. The link carries the picked athlete's own unit, and the
+sidebar's e1RM formula when the sidebar shows that athlete (else Epley). Revoking asks
+first. With an owner password, "Sign out everywhere" ends every remembered sign-in.
 """
 
 from __future__ import annotations
@@ -10,7 +12,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from analytics import config, sharing
+from analytics import config, owner_auth, sharing
 from analytics.filters import formula_label
 
 NEW_LINK_KEY = "_backline_new_share_link"
@@ -45,15 +47,18 @@ ids = [int(v) for v in frame["athlete_id"]]
 names = dict(zip(ids, frame["name"].astype(str), strict=True))
 flt = ui.current_filters()
 current = flt.athlete_id if flt is not None and flt.athlete_id in ids else ids[0]
-unit = flt.unit if flt is not None else None
-formula = flt.formula if flt is not None else None
 
 # -- create --------------------------------------------------------------------------------
+st.subheader("New link")
+# outside the form, so the unit shown (and stored) is the picked athlete's own
+athlete_id = int(st.selectbox(
+    "Athlete", ids, index=ids.index(current), format_func=lambda i: names[i],
+    key="share-athlete",
+))
+# the picked athlete's unit; the formula is the sidebar's only when it shows that athlete
+unit = ui.athlete_unit(store, athlete_id)
+formula = flt.formula if flt is not None and flt.athlete_id == athlete_id else "epley"
 with st.form("create-share-link", clear_on_submit=True, border=True):
-    st.subheader("New link")
-    athlete_id = st.selectbox(
-        "Athlete", ids, index=ids.index(current), format_func=lambda i: names[i],
-    )
     label = st.text_input(
         "Label", max_chars=80, placeholder="e.g. Coach Sam",
         help="Who the link is for; only you see it, in the list below.",
@@ -62,11 +67,10 @@ with st.form("create-share-link", clear_on_submit=True, border=True):
         "Expires after", list(sharing.EXPIRY_CHOICES), horizontal=True,
         index=list(sharing.EXPIRY_CHOICES).index("30 days"),
     )
-    if unit:
-        st.caption(
-            f"The coach sees weights in {unit} and e1RM by "
-            f"{formula_label(formula or 'epley')} (your current settings)."
-        )
+    st.caption(
+        f"The coach sees weights in {unit} ({ui.escape_md(names[athlete_id])}'s unit) and "
+        f"e1RM by {formula_label(formula)}."
+    )
     created = st.form_submit_button("Create link", type="primary", icon=":material/link:")
 
 if created:
@@ -77,7 +81,7 @@ if created:
     ui.clear_caches()
     st.session_state[NEW_LINK_KEY] = {
         "token": token, "athlete": names[int(athlete_id)], "label": label.strip(),
-        "expiry": expiry,
+        "expiry": expiry, "unit": unit,
     }
 
 new_link = st.session_state.get(NEW_LINK_KEY)
@@ -89,7 +93,8 @@ if new_link:
     )
     with st.container(border=True):
         st.success(
-            f"Link for **{ui.escape_md(new_link['athlete'])}** created ({expires}). "
+            f"Link for **{ui.escape_md(new_link['athlete'])}** created ({expires}, weights "
+            f"in {new_link['unit']}). "
             "Copy it now: Backline keeps only a fingerprint of it and cannot show it again.",
             icon=":material/check_circle:",
         )
@@ -115,13 +120,14 @@ if links.empty:
 
 table = pd.DataFrame(
     {
-        "Athlete": links["athlete"],
+        # key columns first: a phone shows the first two or three
         "Label": links["label"].fillna(""),
-        "Created": links["created_at"].map(_when),
+        "Status": links["status"],
+        "Athlete": links["athlete"],
         "Expires": links["expires_at"].map(lambda v: _when(v, "never")),
         "Last viewed": links["last_viewed_at"].map(lambda v: _when(v, "never")),
         "Views": links["view_count"].astype("int64"),
-        "Status": links["status"],
+        "Created": links["created_at"].map(_when),
         "Id": links["link_id"],
     }
 )
@@ -145,7 +151,27 @@ else:
                 f"`{row.link_id}`"
             )
             if right.button("Revoke", key=f"revoke-{row.link_id}", icon=":material/link_off:"):
+                ui.ask_confirmation(("revoke", row.token_hash))
+            if ui.confirmed(("revoke", row.token_hash),
+                       "Revoke this link? Whoever holds it sees a neutral message from their "
+                       "next click. This cannot be undone.", "Revoke link", row.link_id):
                 sharing.revoke(store, row.token_hash)
                 ui.clear_caches()
                 st.toast("Link revoked.", icon=":material/link_off:")
                 st.rerun()
+
+# -- owner sign-in -------------------------------------------------------------------------
+if config.owner_password():
+    st.subheader("Your sign-in")
+    signed = owner_auth.active_sessions(store)
+    st.caption(
+        f"{signed} browser{'' if signed == 1 else 's'} signed in as the owner (a sign-in is "
+        f"remembered for {config.owner_session_days()} days). Sign out everywhere if a "
+        "device was lost or the password was shared."
+    )
+    if st.button("Sign out everywhere", icon=":material/logout:", key="sign-out-all"):
+        ui.ask_confirmation(("sign-out",))
+    if ui.confirmed(("sign-out",), "Every browser signed in as the owner, this one included, "
+               "must enter the password again.", "Sign out everywhere", "sign-out"):
+        owner_auth.revoke_sessions(store)
+        st.rerun()

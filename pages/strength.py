@@ -30,31 +30,40 @@ chosen = st.multiselect(
     help="Pick the lifts to compare. Trends need 3 sessions or more.",
 )
 ui.plot(
-    charts.e1rm_trend(bests, prs, exercises=chosen, formula=flt.formula),
+    ui.figure(charts.e1rm_trend, bests, prs, exercises=chosen, formula=flt.formula),
     key="chart-e1rm", file_name="backline-e1rm-trend",
     empty="Pick at least one lift above to draw its e1RM trend.",
 )
 ui.plot(
-    charts.e1rm_change(trends), key="chart-e1rm-change", file_name="backline-e1rm-change",
+    ui.figure(charts.e1rm_change, trends),
+    key="chart-e1rm-change", file_name="backline-e1rm-change",
     empty="A trend needs at least 3 sessions of a lift in the period; log a few more "
     "sessions and the %/week change per lift appears here.",
 )
 
 st.subheader("Per lift")
 unit = flt.unit
-table = trends[[
-    "exercise", "sessions", "best_e1rm", "last_e1rm", "trend_8w_pct", "trend_all_pct",
-    "last_pr_date", "weeks_since_pr", "plateau",
+counted = ui.cached(strength.lift_sessions, flt)
+# key columns first: a phone shows the lift, its 8-week trend and its best without scrolling
+table = trends.drop(columns=["sessions"]).merge(counted, on="exercise_id", how="left")[[
+    "exercise", "trend_8w_pct", "best_e1rm", "sessions", "e1rm_sessions", "trend_all_pct",
+    "last_e1rm", "last_pr_date", "weeks_since_pr", "plateau",
 ]]
 ui.table(
     table, key="strength-table",
     column_config={
-        "exercise": "Lift",
-        "sessions": "Sessions",
+        "exercise": st.column_config.TextColumn("Lift", pinned=True),
+        "trend_8w_pct": st.column_config.NumberColumn(
+            "8-week trend (%/wk)", format="%+.2f",
+            help="Needs 3 sessions with an e1RM in the last 8 weeks; '—' when there are fewer."),
         "best_e1rm": st.column_config.NumberColumn(f"Best e1RM ({unit})", format="%.1f"),
-        "last_e1rm": st.column_config.NumberColumn(f"Last e1RM ({unit})", format="%.1f"),
-        "trend_8w_pct": st.column_config.NumberColumn("8-week trend (%/wk)", format="%+.2f"),
+        "sessions": st.column_config.NumberColumn(
+            "Sessions", help="Every session in the period with a working set of the lift."),
+        "e1rm_sessions": st.column_config.NumberColumn(
+            "With an e1RM", help="Sessions with a loaded set of 1-10 reps: the ones the "
+            "e1RM and the trends come from."),
         "trend_all_pct": st.column_config.NumberColumn("Period trend (%/wk)", format="%+.2f"),
+        "last_e1rm": st.column_config.NumberColumn(f"Last e1RM ({unit})", format="%.1f"),
         "last_pr_date": st.column_config.DateColumn("Last PR"),
         "weeks_since_pr": "Weeks since PR",
         "plateau": st.column_config.CheckboxColumn("Plateau"),

@@ -22,17 +22,20 @@ cols[1].metric("Working sets / week", f"{weeks['sets'].mean():.1f}",
 cols[2].metric("Weeks trained", f"{len(trained)} of {len(weeks)}")
 
 ui.plot(
-    charts.weekly_tonnage(weeks), key="chart-tonnage", file_name="backline-weekly-tonnage",
+    ui.figure(charts.weekly_tonnage, weeks),
+    key="chart-tonnage", file_name="backline-weekly-tonnage",
     empty="No loaded sets in this period: bodyweight and timed sets have no tonnage "
     "(set your bodyweight to count bodyweight reps).",
 )
 ui.plot(
-    charts.hard_sets_stacked(hard), key="chart-hard-sets", file_name="backline-hard-sets",
+    ui.figure(charts.hard_sets_stacked, hard),
+    key="chart-hard-sets", file_name="backline-hard-sets",
     empty="No sets of catalog exercises in this period, so no muscle can be credited. Map "
     "your exercise names on the Import page.",
 )
 ui.plot(
-    charts.muscle_balance(hard), key="chart-balance", file_name="backline-muscle-balance",
+    ui.figure(charts.muscle_balance, hard),
+    key="chart-balance", file_name="backline-muscle-balance",
     empty="No posterior-chain work in this period yet.",
 )
 st.subheader("Back side vs front side")
@@ -43,11 +46,11 @@ st.caption("Back side: erector spinae, lats, rhomboids / mid-traps, posterior de
            "hinges, swings, bridges and thrusts; knee-dominant: squats, lunges, leg "
            "extensions.")
 ui.plot(
-    charts.back_front_balance(sides["weekly"]), key="chart-back-front",
+    ui.figure(charts.back_front_balance, sides["weekly"]), key="chart-back-front",
     file_name="backline-back-front-balance",
     empty="No hard sets on catalogued exercises in this period.",
 )
-ui.plot(charts.exercise_volume(by_exercise), key="chart-exercises",
+ui.plot(ui.figure(charts.exercise_volume, by_exercise), key="chart-exercises",
         file_name="backline-sets-per-exercise", empty="No working sets per exercise to show.")
 
 st.subheader("Weekly totals")

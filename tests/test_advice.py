@@ -58,3 +58,27 @@ def test_a_plateaued_lift_is_named_with_its_weeks() -> None:
     assert "for 7 weeks" in plateau["message"]
     # one session a week is below the 2-3 target, so frequency comes first
     assert advice.iloc[0]["kind"] == "frequency"
+
+
+def test_a_stale_log_gets_one_plain_notice() -> None:
+    # one session on Mon 17 Feb 2025 would ask for "1 more session this week" at that date;
+    # judged 93 weeks later it gets the notice alone
+    store, athlete = new_store()
+    add_sets(store, athlete, sets_of("2025-02-17 18:00", "Pull Up", None, [8]))
+    at_then = next_steps(store.cursor(), Filters(athlete))
+    assert at_then.iloc[0]["kind"] == "frequency"
+    later = next_steps(store.cursor(), Filters(athlete, today=date(2026, 11, 30)))
+    assert later["kind"].tolist() == ["stale"]
+    assert later.iloc[0]["message"].startswith(
+        "No session logged since Mon 17 Feb 2025 (93 weeks ago). Import a newer export")
+
+
+def test_this_week_advice_counts_the_current_week() -> None:
+    # two sessions in the week of 6 Jan; on Wed 15 Jan that week is over and this one is
+    # empty: 2 more sessions to go (not "on target" from last week's count)
+    store, athlete = new_store()
+    for day in ("2025-01-06", "2025-01-09"):
+        add_sets(store, athlete, sets_of(f"{day} 18:00", "Pull Up", None, [8, 8]))
+    assert next_steps(store.cursor(), Filters(athlete)).empty
+    advice = next_steps(store.cursor(), Filters(athlete, today=date(2025, 1, 15)))
+    assert advice.iloc[0]["message"].startswith("Fit in 2 more sessions this week")

@@ -100,10 +100,20 @@ def test_e1rm_change_sorts_and_colours() -> None:
     })
     fig = charts.e1rm_change(trends)
     bar = fig.data[0]
-    assert list(bar.y) == ["C", "B", "A"]
-    assert list(bar.x) == [-0.5, 0.8, 1.5]  # B falls back to its whole-period trend
-    assert list(bar.marker.color) == [charts.BAD, charts.WARN, charts.GOOD]
+    # B has no 8-week trend: left out, not shown with its whole-period +0.8 under the
+    # "last 8 weeks" title
+    assert list(bar.y) == ["C", "A"]
+    assert list(bar.x) == [-0.5, 1.5]
+    assert list(bar.marker.color) == [charts.BAD, charts.GOOD]
+    assert fig.layout.title.text == "e1RM trend (last 8 weeks)"
     assert fig.layout.xaxis.title.text == "% per week"
+    # no lift with an 8-week trend: the whole-period trends, titled so
+    whole = charts.e1rm_change(trends.assign(trend_8w_pct=np.nan))
+    assert list(whole.data[0].y) == ["C", "B", "A"]
+    assert list(whole.data[0].x) == [-0.2, 0.8, 1.0]
+    assert whole.layout.title.text == "e1RM trend (whole period)"
+    # C's -0.2 bar is too short to hold its label: it goes beside the bar, not lost
+    assert list(whole.data[0].textposition) == ["outside", "inside", "inside"]
     assert charts.e1rm_change(trends.assign(trend_8w_pct=np.nan, trend_all_pct=np.nan)) is None
 
 
@@ -131,24 +141,39 @@ def _hard_sets() -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["week_start", "muscle", "hard_sets"])
 
 
-def test_hard_sets_stacked_one_trace_per_trained_muscle() -> None:
+def test_hard_sets_per_muscle_is_a_grid_not_a_stack() -> None:
+    # a stack added every muscle's sets up (one set counts for each muscle it trains), so
+    # the axis read 200+ "hard sets / week" for 84 sets; each cell now is one muscle's
     frame = _hard_sets()
     fig = charts.hard_sets_stacked(frame)
-    trained = frame.groupby("muscle")["hard_sets"].sum()
-    assert len(fig.data) == int((trained > 0).sum())
-    assert fig.layout.barmode == "stack"
-    assert fig.layout.yaxis.title.text == "hard sets / week"
+    heat = fig.data[0]
+    assert heat.type == "heatmap" and len(fig.data) == 1
+    trained = [m for m in MUSCLES if frame[frame["muscle"] == m]["hard_sets"].sum() > 0]
+    assert list(heat.y) == [charts.muscle_label(m) for m in trained]
+    z = np.array(heat.z, dtype=float)
+    for row, muscle in enumerate(trained):
+        expected = frame[frame["muscle"] == muscle].sort_values("week_start")["hard_sets"]
+        assert z[row].tolist() == expected.tolist()
+    assert float(z.max()) == float(frame["hard_sets"].max())  # never a sum over muscles
     assert charts.hard_sets_stacked(frame.assign(hard_sets=0.0)) is None
 
 
 def test_muscle_balance_averages_posterior_chain_per_week() -> None:
     frame = _hard_sets()
     fig = charts.muscle_balance(frame)
-    bar = fig.data[0]
-    assert len(bar.y) == len(POSTERIOR_CHAIN)
-    assert bar.y[-1] == charts.muscle_label(POSTERIOR_CHAIN[0])
-    expected = frame[frame["muscle"] == POSTERIOR_CHAIN[0]]["hard_sets"].sum() / 2
-    assert bar.x[-1] == pytest.approx(round(expected, 1))
+    means = frame[frame["muscle"].isin(POSTERIOR_CHAIN)].groupby("muscle")["hard_sets"].sum() / 2
+    trained = [m for m in POSTERIOR_CHAIN if means.get(m, 0) > 0]
+    shown = {y: x for bar in fig.data for y, x in zip(bar.y, bar.x, strict=True)}
+    # an untrained muscle (a 0 row, like Calves) is left out
+    assert sorted(shown) == sorted(charts.muscle_label(m) for m in trained)
+    assert len(trained) < len(POSTERIOR_CHAIN)
+    for muscle in trained:
+        assert shown[charts.muscle_label(muscle)] == pytest.approx(round(means[muscle], 1))
+    # the colours are explained: one legend entry per band position
+    assert [bar.name for bar in fig.data] == ["below 6", "6-20 (the band)", "above 20"]
+    assert fig.layout.showlegend
+    assert all(bar.marker.color == colour for bar, colour in
+               zip(fig.data, [charts.WARN, charts.GOOD, "#2d6a8f"], strict=True))
 
 
 def test_exercise_volume_greys_unmapped_names() -> None:
@@ -189,7 +214,7 @@ def test_rest_gaps_flags_short_rests() -> None:
     by_name = {t.name: t for t in fig.data}
     assert list(by_name["enough rest"].y) == [72.0]
     red = by_name["same muscles < 48 h"]
-    assert list(red.y) == [24.0] and list(red.text) == ["glutes, hamstrings"]
+    assert list(red.y) == [24.0] and list(red.text) == ["Glutes, Hamstrings"]
     assert charts.rest_gaps(sessions.head(1)) is None
 
 
@@ -206,8 +231,25 @@ def test_milestone_timeline_bars_and_now_line() -> None:
     assert [t.x[0] for t in fig.data] == [3, 3, 5]
     assert fig.data[0].marker.color == charts.GOOD
     assert "&amp;" in fig.data[0].y[0]
+    # every window's status is in its axis label (a bar is too narrow for it on a phone)
+    assert [t.y[0].split("<br>")[0] for t in fig.data] == [
+        "Weeks 2-4: achieved, 100 %", "Weeks 6-8: on track, 100 %", "Weeks 8-12: not reached"]
+    assert all(not t.text for t in fig.data)
     assert fig.layout.shapes[0].x0 == 6.5
+    note = fig.layout.annotations[0]
+    assert note.text == "now: week 7" and note.yref == "paper" and note.y == 1  # above bars
     assert charts.milestone_timeline(windows.iloc[0:0]) is None
+
+
+def test_milestone_now_marker_sits_at_its_week_past_week_12() -> None:
+    windows = pd.DataFrame({
+        "window": [1], "label": ["posture"], "first_week": [2], "last_week": [4],
+        "weeks_met": [3], "weeks_elapsed": [3], "adherence_pct": [100.0],
+        "status": ["achieved"]})
+    fig = charts.milestone_timeline(windows, now_week=15.3)  # programme week 16
+    assert fig.layout.shapes[0].x0 == 15.3  # not pinned at the axis end
+    assert fig.layout.xaxis.range[1] >= 15.3
+    assert fig.layout.annotations[0].text == "now: week 16"
 
 
 def test_adherence_charts() -> None:
@@ -217,7 +259,11 @@ def test_adherence_charts() -> None:
         "adherence_pct": [100.0, 50.0], "in_range_pct": [80.0, None],
     })
     fig = charts.adherence_by_session(sessions)
-    assert list(fig.data[0].marker.color) == [charts.GOOD, charts.BAD]
+    bars = [t for t in fig.data if t.type == "bar"]
+    # one legend entry per colour: the swatches explain green and red
+    assert [(t.name, t.marker.color, list(t.y)) for t in bars] == [
+        ("sets done: 90 %+", charts.GOOD, [100.0]), ("under 60 %", charts.BAD, [50.0])]
+    assert fig.layout.barmode == "overlay"  # full-width bars, not a third of a slot each
     detail = pd.DataFrame({
         "performed_at": pd.to_datetime(["2025-01-06"] * 2 + ["2025-01-09"] * 2),
         "exercise": ["RDL", "Row"] * 2, "sets_done": [3, 4, 0, 1],
@@ -271,6 +317,11 @@ def test_every_builder_draws_real_analytics_output(small_log) -> None:  # type: 
         assert fig is not None, name
         assert _points(fig) > 0, name
         assert fig.layout.title.text, name
+        # on a 390 px phone: a title short enough to clear the toolbar, and a legend
+        # below the plot (above it, a legend that wraps grows up into the title)
+        assert len(fig.layout.title.text) <= 31, (name, fig.layout.title.text)
+        if fig.layout.showlegend is not False and len(fig.data) > 1:
+            assert fig.layout.legend.y < 0 and fig.layout.legend.yanchor == "top", name
     assert figures["e1rm"].layout.yaxis.title.text == "e1RM (lb)"
     assert figures["tonnage"].layout.yaxis.title.text == "tonnage (lb)"
     # week 6, in pounds: 2 sessions x 3 sets x (72.5 x 10 + 92.5 x 10 + 40 x 12) kg

@@ -121,3 +121,49 @@ def test_calendar_every_day_of_the_period() -> None:
         0,
         pytest.approx(1102.311, abs=0.001),
     ]
+
+
+# -- "now" is today: judged at Filters.today, not at the last session ---------------------
+
+
+def test_streak_and_this_week_are_judged_at_today() -> None:
+    # weeks 01-06 and 01-13 met (Mon + Wed each); the log stops on Wed 15 Jan
+    from analytics.frequency import this_week
+
+    con, athlete = _store_with(_sessions("2025-01-06", "2025-01-08", "2025-01-13", "2025-01-15"))
+    at_last = Filters(athlete)
+    assert streaks(con, at_last).current == 2
+    assert this_week(con, at_last).sessions == 2
+    # Fri 17 Jan: same week, streak alive
+    friday = Filters(athlete, today=date(2025, 1, 17))
+    assert streaks(con, friday).current == 2 and this_week(con, friday).sessions == 2
+    # Tue 21 Jan: a new week in progress with no session yet; not broken yet
+    tuesday = Filters(athlete, today=date(2025, 1, 21))
+    assert this_week(con, tuesday).week_start == date(2025, 1, 20)
+    assert this_week(con, tuesday).sessions == 0
+    assert streaks(con, tuesday).current == 2
+    # Tue 28 Jan: the week of 20 Jan is over without a session: broken; best stays 2
+    later = streaks(con, Filters(athlete, today=date(2025, 1, 28)))
+    assert later == Streaks(0, 2, date(2025, 1, 6), date(2025, 1, 13))
+    # a range's end still decides over today
+    ranged = Filters(athlete, end=date(2025, 1, 19), today=date(2025, 6, 1))
+    assert streaks(con, ranged).current == 2
+
+
+def test_freshness_says_how_old_the_data_is() -> None:
+    from analytics.filters import as_of, freshness
+
+    con, athlete = _store_with(_sessions("2025-02-10", "2025-02-18"))  # last: Tue 18 Feb
+    old = freshness(con, Filters(athlete, today=date(2026, 11, 24)))
+    assert old.days_ago == 644 and old.stale
+    assert old.describe() == "data up to Tue 18 Feb 2025, 92 weeks ago"
+    assert freshness(con, Filters(athlete, today=date(2025, 2, 18))).describe() == (
+        "data up to Tue 18 Feb 2025, today")
+    assert freshness(con, Filters(athlete, today=date(2025, 2, 21))).describe() == (
+        "data up to Tue 18 Feb 2025, 3 days ago")
+    recent = freshness(con, Filters(athlete, today=date(2025, 3, 4)))
+    assert recent.days_ago == 14 and not recent.stale  # two weeks is not yet stale
+    # no today: "now" is the last session, as the CLI reads an export
+    assert as_of(con, Filters(athlete)) == date(2025, 2, 18)
+    # a clock behind the log never moves "now" before the data
+    assert as_of(con, Filters(athlete, today=date(2025, 1, 1))) == date(2025, 2, 18)

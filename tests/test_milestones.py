@@ -135,3 +135,18 @@ def test_no_sessions_means_nothing_reached() -> None:
     got = _windows([], end_day=30, program_start=None)
     assert got["status"].tolist() == ["not reached"] * 3
     assert got["weeks_elapsed"].tolist() == [0, 0, 0]
+
+
+def test_windows_are_judged_at_today_not_at_the_last_session() -> None:
+    # twice a week in weeks 1-2, once in week 3, then nothing. At the last session (day 14,
+    # week 3) window 1 has weeks 2 met and 3 in progress: on track. Judged at today, day
+    # 70 (week 11), weeks 2-4 are over with 1 of 3 met: at risk.
+    store, athlete = new_store(program_start=START)
+    add_sets(store, athlete, _on_days(0, 3, 7, 10, 14))
+    at_last = milestones(store.cursor(), Filters(athlete)).set_index("window")
+    assert at_last.loc[1, "status"] == "on track"
+    today = Filters(athlete, today=START + timedelta(days=70))
+    later = milestones(store.cursor(), today).set_index("window")
+    assert (later.loc[1, "weeks_elapsed"], later.loc[1, "weeks_met"]) == (3, 1)
+    assert later.loc[1, "status"] == "at risk"
+    assert later.loc[2, "status"] == "at risk"  # weeks 6-8 passed with no session

@@ -17,6 +17,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 import ui
+from analytics import sharing
+from analytics.sample import SAMPLE_ATHLETE
 from analytics.store import Store
 from tests.conftest import APP, EXPORTS, ROOT
 
@@ -28,6 +30,7 @@ DASHBOARD = {
     "pages/consistency.py": 3,
     "pages/programme.py": 2,
 }
+NEW_ATHLETE = "+ New athlete"
 ALL_PAGES = [*DASHBOARD, "pages/import_log.py"]
 TIMEOUT = 60
 
@@ -59,8 +62,14 @@ def _prepare_store(db: Path, *, sample: bool, athletes: tuple[str, ...] = ()) ->
         store.close()
 
 
+def _uploader(at: AppTest):  # type: ignore[no-untyped-def]
+    """The Import page's one file uploader (its key changes after each import)."""
+    (found,) = [w for w in at.get("file_uploader") if str(w.key).startswith("uploads-")]
+    return found
+
+
 def _upload(at: AppTest, *files: tuple[str, bytes]) -> AppTest:
-    at.file_uploader(key="uploads").set_value([(n, d, "text/csv") for n, d in files]).run()
+    _uploader(at).set_value([(n, d, "text/csv") for n, d in files]).run()
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -123,7 +132,7 @@ def test_page_renders_on_an_empty_store(db, page) -> None:  # type: ignore[no-un
     if page in DASHBOARD:
         assert "no athlete" in at.info[0].value.lower()
     else:
-        assert at.file_uploader(key="uploads") is not None
+        assert _uploader(at) is not None
 
 
 def test_sidebar_switches_units_and_formula(db) -> None:  # type: ignore[no-untyped-def]
@@ -217,8 +226,10 @@ def test_unknown_csv_gets_a_column_mapping(db) -> None:  # type: ignore[no-untyp
     assert picks["Exercise name *"] == "Lift"
     assert picks["Weight / load"] == "Kilos"
     assert picks["Reps"] == "Reps"
-    date_layout = next(t for t in at.text_input if t.label.startswith("Date layout"))
-    date_layout.set_value("%d/%m/%Y").run()
+    # no text field that looks filled in: a choice, ISO until told otherwise
+    layout = at.selectbox(key="file-" + _uploader(at).value[0].file_id + "-map-date-layout")
+    assert layout.value == "" and not [t for t in at.text_input if "layout" in t.label.lower()]
+    layout.set_value("%d/%m/%Y").run()
     at.button(key="import-button").click().run()
     assert not at.exception
     assert _metrics(at)["Sets imported"] == "9"
@@ -304,7 +315,18 @@ def test_a_failing_mapping_form_saves_nothing_and_any_script_maps(db) -> None:  
 
 def test_delete_the_sample_athlete(db) -> None:  # type: ignore[no-untyped-def]
     at = _open("pages/import_log.py")
+    with Store(db) as store:  # the sample athlete has a share link: deleting ends it too
+        sharing.create_link(store, store.athlete_id(SAMPLE_ATHLETE), "coach", 30)
     at.button(key="delete-sample").click().run()
+    assert not at.exception
+    # asked first, naming the link; nothing deleted yet
+    question = " ".join(w.value for w in at.warning)
+    assert "Delete the sample athlete" in question and "Its 1 share link stops working" in question
+    assert "delete-sample" in {b.key for b in at.button}
+    at.button(key="cancel-delete-sample").click().run()
+    assert not at.warning and "delete-sample" in {b.key for b in at.button}
+    at.button(key="delete-sample").click().run()
+    at.button(key="confirm-delete-sample").click().run()
     assert not at.exception
     assert "delete-sample" not in {b.key for b in at.button}
     _open("pages/overview.py", at)
@@ -387,3 +409,67 @@ def test_escape_md_handles_missing_values() -> None:
     assert ui.escape_md(float("nan")) == ""
     assert ui.escape_md(42) == "42"
 
+
+
+def _csv(exercise: str, day: str, sets: int) -> bytes:
+    rows = "".join(f"{day} 07:00,{exercise},{n},60,kg,10\n" for n in range(1, sets + 1))
+    return ("date,exercise,set,weight,unit,reps\n" + rows).encode()
+
+
+def test_the_uploader_is_empty_after_an_import(db) -> None:  # type: ignore[no-untyped-def]
+    at = _open("pages/import_log.py")
+    _upload(at, ("a.csv", _csv("Romanian Deadlift", "2025-03-03", 3)))
+    at.button(key="import-button").click().run()
+    assert _metrics(at)["Sets imported"] == "3"
+    assert not _uploader(at).value  # nothing left to import again by accident
+    assert at.button(key="import-button").disabled
+
+
+def test_an_import_takes_only_the_files_chosen_for_that_athlete(db) -> None:  # type: ignore[no-untyped-def]
+    """A's file imported, then B chosen and B's file imported: B gets B's sets only."""
+    at = _open("pages/import_log.py")
+    at.text_input(key="import-new-athlete").set_value("Athlete A").run()
+    _upload(at, ("a.csv", _csv("Romanian Deadlift", "2025-03-03", 3)))
+    at.button(key="import-button").click().run()
+    at.selectbox(key="import-athlete").set_value(NEW_ATHLETE).run()
+    at.text_input(key="import-new-athlete").set_value("Athlete B").run()
+    assert not _uploader(at).value
+    _upload(at, ("b.csv", _csv("Hip Thrust", "2025-03-05", 2)))
+    at.button(key="import-button").click().run()
+    assert not at.exception
+    assert list(_table(at, "Rows read")["File"]) == ["b.csv"]
+    with Store(db) as store:
+        counts = store.athletes().set_index("name")["sets"].astype(int)
+    assert counts["Athlete A"] == 3 and counts["Athlete B"] == 2
+
+
+def test_choosing_another_athlete_empties_the_uploader(db) -> None:  # type: ignore[no-untyped-def]
+    at = _open("pages/import_log.py")
+    at.text_input(key="import-new-athlete").set_value("Athlete A").run()
+    _upload(at, ("a.csv", _csv("Romanian Deadlift", "2025-03-03", 3)))
+    at.text_input(key="import-new-athlete").set_value("Athlete B").run()
+    assert not _uploader(at).value
+
+
+def test_ambiguous_dates_must_be_answered_and_the_preview_shows_the_rows(db) -> None:  # type: ignore[no-untyped-def]
+    """Every date reads day-first and month-first: the import waits for the answer."""
+    at = _open("pages/import_log.py")
+    csv = (b"Day,Lift,Kilos,Reps\n"
+           b"03/04/2025,Romanian Deadlift,60,10\n"
+           b"05/04/2025,Romanian Deadlift,62.5,10\n"
+           b"07/04/2025,Romanian Deadlift,65,8\n")
+    _upload(at, ("sheet.csv", csv))
+    question = next(r for r in at.radio if r.label.startswith("Every date in this file"))
+    assert question.value is None
+    assert at.button(key="import-button").disabled  # not imported on a guess
+    question.set_value("%d/%m/%Y").run()
+    assert not at.button(key="import-button").disabled
+    preview = _table(at, "outcome")  # the first rows as they will be read
+    assert len(preview) == 3 and set(preview["outcome"]) == {"set"}
+    assert pd.Timestamp(preview["performed_at"].iloc[0]).date().isoformat() == "2025-04-03"
+    at.button(key="import-button").click().run()
+    assert _metrics(at)["Sets imported"] == "3"
+    with Store(db) as store:
+        first = store.query_one("SELECT min(performed_at) FROM sets WHERE exercise_raw = ?",
+                                ["Romanian Deadlift"])
+    assert pd.Timestamp(first).date().isoformat() == "2025-04-03"  # 3 April, day first

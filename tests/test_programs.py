@@ -149,3 +149,44 @@ def test_hold_load_when_short_two_sessions_running() -> None:
     # a later start does not hide the earlier session the rule needs
     later = overload_suggestions(con, Filters(athlete, start=date(2025, 1, 8)))
     assert later["action"].tolist() == ["hold load"]
+
+
+def test_each_week_is_judged_against_the_programme_in_force_then() -> None:
+    # week of 6 Jan: the full beginner session (every exercise, every set, in range);
+    # week of 13 Jan: hip thrusts, split squats, face pulls: the intermediate programme.
+    from analytics.programs import weekly_programmes
+
+    beginner = load_programs()["beginner"]
+    rows: list[Row] = []
+    names = {"glute-bridge": "Glute Bridge", "romanian-deadlift": "Romanian Deadlift (Barbell)",
+             "bent-over-row": "Bent Over Row (Barbell)", "wall-sit": "Wall Sit",
+             "single-leg-glute-bridge": "Single Leg Glute Bridge",
+             "kettlebell-swing": "Kettlebell Swing", "superman-hold": "Superman Hold",
+             "reverse-lunge": "Reverse Lunge"}
+    for item in beginner.exercises:
+        for _ in range(item.sets):
+            if item.timed:
+                rows.append(Row(S1, names[item.exercise_id], None, None, duration_s=item.low))
+            else:
+                rows.append(Row(S1, names[item.exercise_id], 20, item.low))
+    week2 = "2025-01-14 18:00"
+    rows += sets_of(week2, "Hip Thrust (Barbell)", 100, [10, 10, 10, 10])
+    rows += sets_of(week2, "Bulgarian Split Squat", 20, [8, 8, 8])
+    rows += sets_of(week2, "Face Pull", 15, [12, 12, 12])
+    con, athlete = _store(program=None, rows=rows)
+    flt = Filters(athlete)
+    plan = weekly_programmes(con, flt)
+    assert plan["programme"].tolist() == ["beginner", "intermediate"]
+    adherence = session_adherence(con, flt)
+    assert adherence["programme"].tolist() == ["beginner", "intermediate"]
+    # the beginner week is complete against the beginner plan (against the intermediate
+    # one, where only RDL/row/swings overlap, it would read far below 100 %)
+    first = adherence.iloc[0]
+    assert first["sets_prescribed"] == sum(p.sets for p in beginner.exercises) == 22
+    assert first["sets_done"] == 22 and first["adherence_pct"] == 100.0
+    # week 2 against the intermediate plan: 4 + 3 + 3 of 28 prescribed sets
+    second = adherence.iloc[1]
+    assert second["sets_prescribed"] == 28 and second["sets_done"] == 10
+    # a set programme judges every week against it
+    con.execute("UPDATE athletes SET program = 'intermediate'")
+    assert set(weekly_programmes(con, flt)["programme"]) == {"intermediate"}

@@ -395,9 +395,9 @@ def test_owner_password_gate(store: Store) -> None:
     state: dict = {}
     assert sharing.session_access(store, state, None, None).mode == "owner"
     assert sharing.session_access(store, state, None, "pw").mode == "login"
-    assert not sharing.owner_login(state, "PW", "pw")
+    assert not sharing.check_password("PW", "pw")
     assert sharing.session_access(store, state, None, "pw").mode == "login"
-    assert sharing.owner_login(state, "pw", "pw")
+    sharing.mark_owner(state)  # the sign-in form, once the password checked out
     assert sharing.session_access(store, state, None, "pw").mode == "owner"
     # a fresh session has to log in again
     assert sharing.session_access(store, {}, None, "pw").mode == "login"
@@ -613,6 +613,8 @@ def test_app_owner_password(two_athletes, monkeypatch) -> None:  # type: ignore[
 def test_app_share_page_creates_lists_and_revokes(two_athletes, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     db, alice, bob = two_athletes
     monkeypatch.setenv("BACKLINE_BASE_URL", "https://backline.example.org/")
+    with Store(db) as store:
+        store.update_athlete(bob, unit="lb")  # the sidebar shows the sample athlete, in kg
     at = _app().run()
     at.switch_page("pages/share.py").run()
     assert not at.exception
@@ -629,10 +631,16 @@ def test_app_share_page_creates_lists_and_revokes(two_athletes, monkeypatch) -> 
     with Store(db) as store:
         scope = resolve(store, token, count_view=False)
         assert scope.athlete_id == bob and scope.label == "Coach <Sam>"
+        # the unit is the picked athlete's own, not the sidebar athlete's kg
+        assert scope.unit == "lb" and scope.formula == "epley"
         assert scope.expires_at - list_links(store)["created_at"].iloc[0] == timedelta(days=7)
     listed = at.dataframe[0].value
     assert listed["Label"].tolist() == ["Coach <Sam>"] and token not in listed.to_string()
     next(b for b in at.button if b.label == "Revoke").click().run()
+    assert not at.exception
+    with Store(db) as store:  # asked first: nothing revoked yet
+        assert resolve(store, token, count_view=False) is not None
+    next(b for b in at.button if b.label == "Revoke link").click().run()
     assert not at.exception
     with Store(db) as store:
         assert resolve(store, token) is None
@@ -645,14 +653,100 @@ def test_app_coach_view_links_into_each_athlete(two_athletes) -> None:  # type: 
     at.switch_page("pages/coach.py").run()
     assert not at.exception
     table = at.dataframe[0].value
-    assert sorted(table["Athlete"]) == sorted([f"{SAMPLE_ATHLETE} (sample)", OTHER])
-    assert set(table.columns) >= {"Athlete", "Last session", "This week", "Milestones",
-                                  "Biggest e1RM change"}
+    # each name is a link to that athlete's dashboard, shown as the name
+    assert sorted(table["Athlete"]) == sorted([
+        f"./?athlete={alice}#{SAMPLE_ATHLETE} (sample)", f"./?athlete={bob}#{OTHER}"])
+    assert list(table.columns) == ["Athlete", "This week", "Milestones", "Data up to",
+                                   "Biggest e1RM change"]
     links = at.get("page_link")
-    assert len(links) == 2
+    assert len(links) == 1  # one picker and one link, however many athletes
     # the owner opens athlete B's dashboard through ?athlete=ID
     at.query_params["athlete"] = str(bob)
     at.switch_page("pages/overview.py").run()
     assert not at.exception
     assert at.session_state["_backline_filters"].athlete_id == bob
     assert "athlete" not in at.query_params  # applied once, the sidebar decides afterwards
+
+
+@pytest.mark.parametrize("visitor", ["share link", "before sign-in"])
+def test_app_locked_store_reveals_no_path_or_pages(tmp_path, monkeypatch, visitor) -> None:  # type: ignore[no-untyped-def]
+    """Another process holds the file: anonymous visitors get a neutral sentence only."""
+    import streamlit as st
+
+    from analytics import store as store_module
+
+    secret = tmp_path / "private-folder" / "backline.duckdb"
+    monkeypatch.setenv("BACKLINE_DB", str(secret))
+
+    def locked(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        raise store_module.StoreInUseError(f"The store {secret} is in use by another process.")
+
+    monkeypatch.setattr(store_module.Store, "__init__", locked)
+    st.cache_resource.clear()
+    at = _app()
+    if visitor == "share link":
+        monkeypatch.delenv("BACKLINE_OWNER_PASSWORD", raising=False)
+        at.query_params[sharing.SHARE_PARAM] = "A" * 43
+    else:
+        monkeypatch.setenv("BACKLINE_OWNER_PASSWORD", "pw")
+    at.run()
+    assert not at.exception
+    shown = _texts(at)
+    assert "not available right now" in shown
+    assert "private-folder" not in shown and "duckdb" not in shown
+    assert not at.error
+    # Streamlit lists a pages/ folder's files in its own sidebar unless the app navigates
+    assert "import_log" not in shown and "overview" not in shown.lower()
+    st.cache_resource.clear()
+
+
+def test_app_locked_store_tells_the_owner_why(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    import streamlit as st
+
+    from analytics import store as store_module
+
+    monkeypatch.setenv("BACKLINE_DB", str(tmp_path / "x.duckdb"))
+    monkeypatch.delenv("BACKLINE_OWNER_PASSWORD", raising=False)
+    monkeypatch.setattr(store_module.Store, "__init__", lambda self, *a, **k: (_ for _ in ()).throw(
+        store_module.StoreInUseError("The store x.duckdb is in use by another process.")))
+    st.cache_resource.clear()
+    at = _app().run()
+    assert [e.value for e in at.error] == ["The store x.duckdb is in use by another process."]
+    st.cache_resource.clear()
+
+
+def test_app_judges_this_week_at_today(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A log that stopped on Mon 17 Feb 2025, seen on Mon 30 Nov 2026 (93 weeks on)."""
+    from analytics_helpers import add_sets, sets_of
+
+    import ui as ui_module
+
+    db = tmp_path / "stale.duckdb"
+    monkeypatch.setenv("BACKLINE_DB", str(db))
+    monkeypatch.delenv("BACKLINE_OWNER_PASSWORD", raising=False)
+    monkeypatch.setattr(ui_module, "today", lambda: date(2026, 11, 30))
+    with Store(db) as store:
+        athlete = store.athlete_id("Old Log", create=True)
+        rows = []
+        for week in range(3):  # Mon + Thu for three weeks, the last Monday 17 Feb 2025
+            for offset in (0, 3):
+                day = date(2025, 2, 3) + timedelta(days=7 * week + offset)
+                if day <= date(2025, 2, 17):
+                    rows += sets_of(f"{day} 18:00", "Hip Thrust", 100, [5, 5])
+        add_sets(store, athlete, rows)
+        store.set_setting("sample_deleted", "1")
+    at = _app().run()
+    assert not at.exception
+    warning = " ".join(w.value for w in at.warning)
+    assert "No session logged since Mon 17 Feb 2025 (93 weeks ago)" in warning
+    this_week = next(m for m in at.metric if m.label == "This week")
+    assert this_week.value == "0 of 2-3"
+    streak = next(m for m in at.metric if m.label == "Weekly streak")
+    assert streak.value == "0 wk"
+    shown = _texts(at)
+    assert "Fit in" not in shown  # no advice for a week long gone
+    at.switch_page("pages/coach.py").run()
+    row = at.dataframe[0].value.iloc[0]
+    assert row["This week"] == "0 of 2-3"
+    assert row["Data up to"] == "Mon 17 Feb 2025, 93 weeks ago"
+    assert "on track" not in row["Milestones"]

@@ -261,6 +261,23 @@ def test_theil_sen_sampling_long_histories_agrees_with_exact() -> None:
     assert sampled.high == pytest.approx(exact.high, rel=0.05)
 
 
+def test_lift_sessions_count_every_session_and_those_with_an_e1rm() -> None:
+    # Hip Thrust in 5 sessions: 2 with sets of 5 (an e1RM), 3 with sets of 12 (above the
+    # 10-rep limit, no e1RM); a sixth session has only a warm-up of it: not a session
+    from analytics.strength import lift_sessions
+
+    store, athlete = new_store()
+    rows = []
+    for day, reps in (("2025-01-06", 5), ("2025-01-08", 12), ("2025-01-10", 12),
+                      ("2025-01-13", 5), ("2025-01-15", 12)):
+        rows.append(Row(f"{day} 18:00", "Hip Thrust (Barbell)", 100, reps))
+    rows.append(Row("2025-01-17 18:00", "Hip Thrust (Barbell)", 40, 10, set_type="warmup"))
+    add_sets(store, athlete, rows)
+    counted = lift_sessions(store.cursor(), Filters(athlete))
+    assert counted.to_dict("records") == [
+        {"exercise_id": "hip-thrust", "sessions": 5, "e1rm_sessions": 2}]
+
+
 def test_an_unmapped_lift_gets_its_trend_prs_and_plateau_under_its_own_name() -> None:
     store, athlete = new_store()
     # one lift logged under case and spacing variants of one name, three weekly sessions

@@ -13,11 +13,26 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from tests.e2e.helpers import ARTIFACTS, CHROMIUM, launch_chromium, streamlit_server
+from analytics import sharing
+from analytics.ingest import import_file
+from analytics.sample import shifted_sample
+from analytics.store import Store
+from tests.e2e.helpers import (
+    ARTIFACTS,
+    ATHLETE,
+    CHROMIUM,
+    OTHER,
+    PASSWORD,
+    launch_chromium,
+    streamlit_server,
+)
 
 
 def in_ci() -> bool:
@@ -62,3 +77,35 @@ def browser() -> Iterator[object]:
 def artifacts() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@dataclass
+class ShareServer:
+    url: str
+    expired_token: str
+    spare_token: str
+    other_id: int
+    state: dict[str, Any]
+
+
+@pytest.fixture(scope="session")
+def share_server(tmp_path_factory: pytest.TempPathFactory, browser) -> Iterator[ShareServer]:  # type: ignore[no-untyped-def]
+    """A dashboard with two athletes, an expired link and BACKLINE_OWNER_PASSWORD set.
+
+    One server for the whole session (the sharing and the layout tests), so the suite
+    starts it once. ``spare_token`` is never revoked.
+    """
+    db_dir = tmp_path_factory.mktemp("share-store")
+    with Store(db_dir / "backline.duckdb") as store:
+        import_file(store, shifted_sample(date.today()), athlete=ATHLETE, unit="kg",
+                    file_name="alex.csv")
+        # the other athlete trained too, but longer ago: Alex is the default athlete
+        old = shifted_sample(date.today() - timedelta(days=60))
+        import_file(store, old, athlete=OTHER, unit="kg", file_name="zed.csv")
+        alex = store.athlete_id(ATHLETE)
+        expired, _ = sharing.create_link(store, alex, "old link", -1)
+        spare, _ = sharing.create_link(store, alex, "spare link", 30)
+        other_id = store.athlete_id(OTHER)
+        store.set_setting("sample_deleted", "1")  # keep the store to these two athletes
+    with streamlit_server(db_dir, {"BACKLINE_OWNER_PASSWORD": PASSWORD}) as url:
+        yield ShareServer(url, expired, spare, other_id, {})

@@ -31,6 +31,10 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 SERVER_START_TIMEOUT = 60.0
+# the share-link server's owner password and athletes (tests/e2e/conftest.py)
+PASSWORD = "correct horse battery staple"
+ATHLETE = "Alex Example"
+OTHER = "Zed Bravo-Secret"
 WAIT_MS = 30_000
 
 # -- server ---------------------------------------------------------------------------------
@@ -53,7 +57,8 @@ def _healthy(url: str) -> bool:
 @contextlib.contextmanager
 def streamlit_server(db_dir: Path, extra_env: dict[str, str] | None = None,
                      serve: list[str] | None = None) -> Iterator[str]:
-    """Run ``streamlit run app.py`` with its store in ``db_dir``; yield the base URL.
+    """Run ``streamlit run server.py`` (as ``backline serve`` does) with its store in
+    ``db_dir``; yield the base URL.
 
     ``serve``: start the server with this command instead (an installed ``backline
     serve``; ``--port`` is appended). Waits for ``/_stcore/health``; the server runs in its
@@ -66,7 +71,7 @@ def streamlit_server(db_dir: Path, extra_env: dict[str, str] | None = None,
     env.update(extra_env or {})
     log_path = db_dir / "streamlit.log"
     command = [*serve, "--port", str(port)] if serve else [
-        sys.executable, "-m", "streamlit", "run", str(ROOT / "app.py"),
+        sys.executable, "-m", "streamlit", "run", str(ROOT / "server.py"),
         "--server.port", str(port), "--server.address", "127.0.0.1",
         "--server.headless", "true", "--server.fileWatcherType", "none",
         "--browser.gatherUsageStats", "false",
@@ -206,3 +211,53 @@ def full_screenshot(page: Any, path: Path) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size(size)
+
+
+# -- page layout: what a phone shows wrong ---------------------------------------------------
+
+LAYOUT_JS = """
+() => {
+    const problems = [];
+    const hit = (a, b) => a.left < b.right - 1 && b.left < a.right - 1
+                          && a.top < b.bottom - 1 && b.top < a.bottom - 1;
+    for (const sel of ['html', 'body', '[data-testid="stMain"]',
+                       '[data-testid="stMainBlockContainer"]']) {
+        const el = document.querySelector(sel);
+        if (el && el.scrollWidth > el.clientWidth + 1) {
+            problems.push(`${sel} scrolls sideways: ${el.scrollWidth} > ${el.clientWidth}`);
+        }
+    }
+    const body = document.body.innerText || '';
+    if (/Page not found/.test(body)) problems.push('"Page not found" is shown');
+    document.querySelectorAll('.js-plotly-plot').forEach((gd, i) => {
+        const layoutTitle = gd.layout && gd.layout.title;
+        const name = (layoutTitle && (layoutTitle.text || layoutTitle)) || `chart ${i}`;
+        const box = gd.getBoundingClientRect();
+        const title = gd.querySelector('.gtitle');
+        const legend = gd.querySelector('.legend .bg');
+        const t = title && title.getBoundingClientRect();
+        const l = legend && legend.getBoundingClientRect();
+        if (t && t.width && (t.left < box.left - 1 || t.right > box.right + 1)) {
+            problems.push(`${name}: title cut off (${Math.round(t.left)}-${Math.round(t.right)}`
+                          + ` in ${Math.round(box.left)}-${Math.round(box.right)})`);
+        }
+        if (t && l && t.width && l.width && hit(t, l)) problems.push(`${name}: legend over title`);
+        if (l && l.width && (l.left < box.left - 1 || l.right > box.right + 1)) {
+            problems.push(`${name}: legend cut off`);
+        }
+        if (box.right > window.innerWidth + 1) problems.push(`${name}: wider than the screen`);
+        const bar = gd.querySelector('.modebar');
+        if (bar && t && t.width) {
+            const m = bar.getBoundingClientRect();
+            if (m.width && hit(m, t)) problems.push(`${name}: toolbar over title`);
+        }
+    });
+    return problems;
+}
+"""
+
+
+def layout_problems(page: Any) -> list[str]:
+    """What is wrong with the page's layout: sideways scrolling, "Page not found", chart
+    titles cut off or under a legend or the plotly toolbar, charts wider than the screen."""
+    return list(page.evaluate(LAYOUT_JS))

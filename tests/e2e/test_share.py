@@ -10,11 +10,9 @@ screenshots go to ``test-artifacts/share-*.png``.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import date, timedelta
+import time
+from datetime import date
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -22,11 +20,14 @@ from analytics import sharing
 from analytics.ingest import import_file
 from analytics.sample import shifted_sample
 from analytics.store import Store
+from tests.e2e.conftest import ShareServer
 from tests.e2e.helpers import (
+    ATHLETE,
+    OTHER,
+    PASSWORD,
     charts,
     full_screenshot,
     open_page,
-    streamlit_server,
     wait_for_charts,
     wait_for_title,
     wait_idle,
@@ -34,39 +35,8 @@ from tests.e2e.helpers import (
 
 pytestmark = pytest.mark.browser
 
-PASSWORD = "correct horse battery staple"
-ATHLETE = "Alex Example"
-OTHER = "Zed Bravo-Secret"
 SIDEBAR = '[data-testid="stSidebar"]'
 MAIN = '[data-testid="stMain"]'
-
-
-@dataclass
-class ShareServer:
-    url: str
-    expired_token: str
-    spare_token: str
-    other_id: int
-    state: dict[str, Any]
-
-
-@pytest.fixture(scope="module")
-def share_server(tmp_path_factory: pytest.TempPathFactory, browser) -> Iterator[ShareServer]:  # type: ignore[no-untyped-def]
-    """A dashboard with two athletes, an expired link and BACKLINE_OWNER_PASSWORD set."""
-    db_dir = tmp_path_factory.mktemp("share-store")
-    with Store(db_dir / "backline.duckdb") as store:
-        import_file(store, shifted_sample(date.today()), athlete=ATHLETE, unit="kg",
-                    file_name="alex.csv")
-        # the other athlete trained too, but longer ago: Alex is the default athlete
-        old = shifted_sample(date.today() - timedelta(days=60))
-        import_file(store, old, athlete=OTHER, unit="kg", file_name="zed.csv")
-        alex = store.athlete_id(ATHLETE)
-        expired, _ = sharing.create_link(store, alex, "old link", -1)
-        spare, _ = sharing.create_link(store, alex, "spare link", 30)
-        other_id = store.athlete_id(OTHER)
-        store.set_setting("sample_deleted", "1")  # keep the store to these two athletes
-    with streamlit_server(db_dir, {"BACKLINE_OWNER_PASSWORD": PASSWORD}) as url:
-        yield ShareServer(url, expired, spare, other_id, {})
 
 
 @pytest.fixture(scope="module")
@@ -75,19 +45,26 @@ def owner(browser, share_server: ShareServer):  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport={"width": 1280, "height": 900},
                                   accept_downloads=True)
     page = context.new_page()
-    page.goto(share_server.url)
     yield page
     context.close()
 
 
-def _coach_page(browser, url: str):  # type: ignore[no-untyped-def]
+def _coach_page(browser, url: str, viewport: dict | None = None):  # type: ignore[no-untyped-def]
     """A fresh context: no cookies, no session, as on the coach's machine."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    context = browser.new_context(viewport=viewport or {"width": 1280, "height": 900})
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.goto(url)
     return context, page, errors
+
+
+def _pick(page, label: str, option: str) -> None:  # type: ignore[no-untyped-def]
+    """Choose ``option`` in the main area's selectbox ``label``."""
+    box = page.locator(f'{MAIN} [data-testid="stSelectbox"]', has_text=label)
+    box.locator("input").click()
+    page.get_by_role("option", name=option, exact=True).click()
+    wait_idle(page)
 
 
 def _assert_neutral(page, shot: Path) -> None:  # type: ignore[no-untyped-def]
@@ -99,18 +76,21 @@ def _assert_neutral(page, shot: Path) -> None:  # type: ignore[no-untyped-def]
     assert page.locator(".js-plotly-plot").count() == 0
     assert page.locator('[data-testid="stDataFrame"]').count() == 0
     body = page.locator("body").inner_text()
-    for name in (ATHLETE, OTHER, "Overview", "Import", "Share"):
+    for name in (ATHLETE, OTHER, "Overview", "Import", "Share", "Page not found"):
         assert name not in body, name
     assert page.locator('[data-testid="stSidebarNav"]').count() == 0
     full_screenshot(page, shot)
 
 
 def test_owner_pages_need_the_password(owner, share_server: ShareServer, artifacts) -> None:  # type: ignore[no-untyped-def]
+    """A deep link shows only the sign-in form, then the page asked for; no dialog."""
     page = owner
-    wait_for_title(page, "Backline")
-    wait_idle(page)
+    page.goto(f"{share_server.url}/share")
+    page.get_by_label("Owner password").wait_for(timeout=30_000)
+    assert "/backline-auth/sign-in" in page.url
+    body = page.locator("body").inner_text()
+    assert ATHLETE not in body and "Page not found" not in body
     assert page.locator(".js-plotly-plot").count() == 0
-    assert ATHLETE not in page.locator("body").inner_text()
     full_screenshot(page, artifacts / "share-00-owner-login.png")
     page.get_by_label("Owner password").fill("wrong password")
     page.get_by_role("button", name="Sign in").click()
@@ -118,6 +98,24 @@ def test_owner_pages_need_the_password(owner, share_server: ShareServer, artifac
     assert page.locator(".js-plotly-plot").count() == 0
     page.get_by_label("Owner password").fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+    wait_for_title(page, "Share")  # the page the link asked for, not Overview
+    wait_idle(page)
+    assert "Page not found" not in page.locator("body").inner_text()
+    cookie = next(c for c in page.context.cookies() if c["name"] == "backline_owner")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
+    assert cookie["expires"] > time.time() + 29 * 86400  # remembered for 30 days
+    # a reload, and a new tab, stay signed in
+    page.reload()
+    wait_for_title(page, "Share")
+    wait_idle(page)
+    other_tab = page.context.new_page()
+    try:
+        other_tab.goto(f"{share_server.url}/import")
+        wait_for_title(other_tab, "Import")
+        assert "Page not found" not in other_tab.locator("body").inner_text()
+    finally:
+        other_tab.close()
+    page.goto(share_server.url)
     wait_for_title(page, "Overview")
     wait_idle(page)
     wait_for_charts(page, 1)
@@ -141,8 +139,9 @@ def test_owner_coach_view_opens_each_athlete(owner, artifacts) -> None:  # type:
     page.locator('[data-testid="stDataFrame"]').wait_for(timeout=30_000)
     wait_idle(page)
     links = page.locator('[data-testid="stPageLink"]')
-    assert links.count() == 2
+    assert links.count() == 1
     full_screenshot(page, artifacts / "share-06-coach-view.png")
+    _pick(page, "Athlete", OTHER)
     links.filter(has_text=OTHER).click()
     wait_for_title(page, "Overview")
     wait_idle(page)
@@ -153,6 +152,7 @@ def test_owner_coach_view_opens_each_athlete(owner, artifacts) -> None:  # type:
     assert "athlete=" not in page.url  # applied once; the sidebar picker decides from here
     # back to the default athlete for the tests below
     open_page(page, "Coach view")
+    _pick(page, "Athlete", ATHLETE)
     page.locator('[data-testid="stPageLink"]').filter(has_text=ATHLETE).click()
     page.wait_for_function(
         """(name) => document.querySelector('[data-testid="stSidebar"] input[aria-label="Athlete"]')
@@ -164,8 +164,8 @@ def test_owner_coach_view_opens_each_athlete(owner, artifacts) -> None:  # type:
 def test_owner_creates_a_link(owner, share_server: ShareServer, artifacts) -> None:  # type: ignore[no-untyped-def]
     page = owner
     open_page(page, "Share")
+    assert page.locator(MAIN).get_by_label("Athlete").input_value() == ATHLETE
     form = page.locator('[data-testid="stForm"]')
-    assert form.get_by_label("Athlete").input_value() == ATHLETE
     form.get_by_label("Label", exact=True).fill("Coach Sam")
     form.get_by_role("button", name="Create link").click()
     code = page.locator('[data-testid="stCode"]').first
@@ -239,6 +239,8 @@ def test_coach_cannot_open_owner_pages_by_url(  # type: ignore[no-untyped-def]
         assert page.get_by_role("button", name="Create link").count() == 0
         assert page.get_by_role("button", name="Revoke").count() == 0
         assert "Coach view" not in body and "Owner password" not in body
+        assert "Page not found" not in body  # the Overview, without Streamlit's dialog
+        wait_for_title(page, "Overview")
     finally:
         context.close()
 
@@ -255,7 +257,12 @@ def test_revoked_link_shows_the_neutral_message(  # type: ignore[no-untyped-def]
     # one view per browser session, however many pages and reruns each session had
     views = share_server.state["sessions"]
     assert f"{views} view{'' if views == 1 else 's'} ·" in text
-    row.get_by_role("button", name="Revoke").click()
+    row.get_by_role("button", name="Revoke", exact=True).click()
+    confirm = row.get_by_role("button", name="Revoke link")
+    confirm.wait_for(timeout=30_000)
+    # asked first: the link still works until confirmed
+    assert sharing.INVALID_MESSAGE not in page.locator(MAIN).inner_text()
+    confirm.click()
     row.wait_for(state="detached", timeout=30_000)
     wait_idle(page)
     context, coach, _ = _coach_page(browser, url)
@@ -263,6 +270,15 @@ def test_revoked_link_shows_the_neutral_message(  # type: ignore[no-untyped-def]
         _assert_neutral(coach, artifacts / "share-04-revoked.png")
     finally:
         context.close()
+    # on any page, at a phone's width too: the message alone, never Streamlit's dialog
+    token = share_server.state["token"]
+    for path in ("strength", "volume", "programme", "import", "nonsense"):
+        context, coach, _ = _coach_page(browser, f"{share_server.url}/{path}?share={token}",
+                                        viewport={"width": 390, "height": 844})
+        try:
+            _assert_neutral(coach, artifacts / f"share-04-revoked-{path}-390.png")
+        finally:
+            context.close()
 
 
 def test_spare_link_still_works(browser, share_server: ShareServer) -> None:  # type: ignore[no-untyped-def]
@@ -336,7 +352,8 @@ def test_html_report_opens_offline(browser, artifacts, tmp_path) -> None:  # typ
                 id: gd.id,
                 traces: gd.data.length,
                 points: gd.calcdata.reduce((n, trace) => n + trace.length, 0),
-                marks: gd.querySelectorAll('.point, .bars path, .scatterlayer path').length,
+                marks: gd.querySelectorAll(
+                    '.point, .bars path, .scatterlayer path, .hm image').length,
                 height: gd.getBoundingClientRect().height,
             }))"""
         )

@@ -14,4 +14,6 @@ fi
 
 python3 -m pip install --quiet --disable-pip-version-check -e ".[test]"
 python3 -m ruff check .
-python3 -m pytest "$@"
+# Both cores: the suite is mostly waiting on servers, browsers and DuckDB (one worker per
+# core, -n auto; plain `pytest` runs serially for debugging).
+python3 -m pytest -n auto "$@"

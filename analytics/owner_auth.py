@@ -74,11 +74,7 @@ def start_session(store: Store, days: int = DEFAULT_SESSION_DAYS,
     """A new owner session valid for ``days``; returns the token (the cookie's value)."""
     created = now or utcnow()
     token = secrets.token_urlsafe(32)
-    with store.transaction(analytics_data=False) as cur:
-        cur.execute(
-            "INSERT INTO owner_sessions (token_hash, created_at, expires_at) VALUES (?, ?, ?)",
-            [_hash(token), created, created + timedelta(days=days)],
-        )
+    store.add_owner_session(_hash(token), created, created + timedelta(days=days))
     return token
 
 
@@ -87,11 +83,7 @@ def session_valid(store: Store, token: str | None, now: datetime | None = None) 
     if not isinstance(token, str) or not _TOKEN_RE.match(token):
         return False
     wanted = _hash(token)
-    found = store.query_one(
-        "SELECT token_hash FROM owner_sessions WHERE token_hash = ? AND revoked_at IS NULL "
-        "AND expires_at > ?",
-        [wanted, now or utcnow()],
-    )
+    found = store.owner_session_hash(wanted, now or utcnow())
     return bool(found) and hmac.compare_digest(str(found), wanted)
 
 
@@ -99,31 +91,17 @@ def end_session(store: Store, token: str | None, now: datetime | None = None) ->
     """Revoke one session (signing out in this browser)."""
     if not isinstance(token, str) or not _TOKEN_RE.match(token):
         return
-    with store.transaction(analytics_data=False) as cur:
-        cur.execute(
-            "UPDATE owner_sessions SET revoked_at = coalesce(revoked_at, ?) WHERE token_hash = ?",
-            [now or utcnow(), _hash(token)],
-        )
+    store.end_owner_session(_hash(token), now or utcnow())
 
 
 def revoke_sessions(store: Store, now: datetime | None = None) -> int:
     """End every owner session; returns how many were still valid."""
-    when = now or utcnow()
-    live = int(store.query_one(
-        "SELECT count(*) FROM owner_sessions WHERE revoked_at IS NULL AND expires_at > ?",
-        [when],
-    ) or 0)
-    with store.transaction(analytics_data=False) as cur:
-        cur.execute("UPDATE owner_sessions SET revoked_at = ? WHERE revoked_at IS NULL", [when])
-    return live
+    return store.end_owner_sessions(now or utcnow())
 
 
 def active_sessions(store: Store, now: datetime | None = None) -> int:
     """Owner sessions that would still let a browser in."""
-    return int(store.query_one(
-        "SELECT count(*) FROM owner_sessions WHERE revoked_at IS NULL AND expires_at > ?",
-        [now or utcnow()],
-    ) or 0)
+    return store.live_owner_sessions(now or utcnow())
 
 
 class AttemptLimiter:

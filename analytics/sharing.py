@@ -82,14 +82,6 @@ def _naive_utc(value: datetime | None) -> datetime:
     return value
 
 
-def _fetch(store: Store, sql: str, params: list[object]) -> list[tuple]:
-    cur = store.cursor()
-    try:
-        return cur.execute(sql, params).fetchall()
-    finally:
-        cur.close()
-
-
 def new_token() -> str:
     """A fresh random token (URL-safe base64, 43 characters)."""
     return secrets.token_urlsafe(TOKEN_BYTES)
@@ -136,21 +128,9 @@ def create_link(
     expires = None if days is None else created + timedelta(days=days)
     label = (label or "").strip() or None
     token = new_token()
-    with store.transaction() as cur:
-        cur.execute(
-            "INSERT INTO share_links (token_hash, athlete_id, label, created_at, expires_at, "
-            "unit, formula) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [hash_token(token), athlete_id, label, created, expires, unit, formula],
-        )
+    store.add_share_link(hash_token(token), athlete_id, label=label, created_at=created,
+                         expires_at=expires, unit=unit, formula=formula)
     return token, link_path(token)
-
-
-def _status_sql(now_param: str = "?") -> str:
-    return (
-        "CASE WHEN l.revoked_at IS NOT NULL THEN 'revoked' "
-        f"WHEN l.expires_at IS NOT NULL AND l.expires_at <= {now_param} THEN 'expired' "
-        "ELSE 'active' END"
-    )
 
 
 def list_links(
@@ -162,20 +142,7 @@ def list_links(
     last_viewed_at, view_count, status (active | expired | revoked), unit, formula,
     token_hash.
     """
-    where, params = ("WHERE l.athlete_id = ?", [athlete_id]) if athlete_id is not None else (
-        "", []
-    )
-    return store.query_df(
-        f"""
-        SELECT substr(l.token_hash, 1, 12) AS link_id, l.athlete_id, a.name AS athlete,
-               l.label, l.created_at, l.expires_at, l.revoked_at, l.last_viewed_at,
-               l.view_count, {_status_sql()} AS status, l.unit, l.formula, l.token_hash
-        FROM share_links l LEFT JOIN athletes a USING (athlete_id)
-        {where}
-        ORDER BY l.created_at DESC, l.token_hash
-        """,
-        [_naive_utc(now), *params],
-    )
+    return store.share_links(_naive_utc(now), athlete_id)
 
 
 def revoke(store: Store, token_hash_or_prefix: str, now: datetime | None = None) -> str:
@@ -186,16 +153,10 @@ def revoke(store: Store, token_hash_or_prefix: str, now: datetime | None = None)
     key = (token_hash_or_prefix or "").strip()
     candidates: list[str] = []
     if len(key) >= _HASH_PREFIX_MIN and re.fullmatch(r"[0-9a-f]{1,64}", key):
-        candidates = [
-            row[0]
-            for row in _fetch(
-                store, "SELECT token_hash FROM share_links WHERE starts_with(token_hash, ?)",
-                [key],
-            )
-        ]
+        candidates = store.share_link_hashes(key)
     if not candidates and _TOKEN_RE.match(key):
         hashed = hash_token(key)
-        if store.query_one("SELECT 1 FROM share_links WHERE token_hash = ?", [hashed]):
+        if store.share_link_hashes(hashed):
             candidates = [hashed]
     if not candidates:
         raise SharingError(f"No share link matches {key!r}.")
@@ -204,11 +165,7 @@ def revoke(store: Store, token_hash_or_prefix: str, now: datetime | None = None)
             f"{len(candidates)} share links start with {key!r}; give more characters."
         )
     token_hash = candidates[0]
-    with store.transaction() as cur:
-        cur.execute(
-            "UPDATE share_links SET revoked_at = coalesce(revoked_at, ?) WHERE token_hash = ?",
-            [_naive_utc(now), token_hash],
-        )
+    store.revoke_share_link(token_hash, _naive_utc(now))
     return token_hash
 
 
@@ -224,44 +181,30 @@ def resolve(
         return None
     wanted = hash_token(token)
     when = _naive_utc(now)
-    rows = _fetch(
-        store,
-        f"""
-        SELECT l.token_hash, l.athlete_id, a.name, l.label, l.expires_at,
-               {_status_sql()} AS status, l.unit, l.formula
-        FROM share_links l JOIN athletes a USING (athlete_id)
-        WHERE l.token_hash = ?
-        """,
-        [when, wanted],
-    )
-    if not rows:
+    link = store.share_link(wanted, when)
+    if link is None:
         return None
-    stored_hash, athlete_id, name, label, expires_at, status, unit, formula = rows[0]
+    stored_hash, athlete_id = str(link["token_hash"]), int(link["athlete_id"])
     if not hmac.compare_digest(stored_hash.encode("ascii"), wanted.encode("ascii")):
         return None
-    if status != "active":
+    if link["status"] != "active":
         return None
     if count_view and not store.read_only:
         record_view(store, stored_hash, now=when)
     return ShareScope(
-        athlete_id=int(athlete_id),
-        athlete_name=str(name),
-        label=label,
-        expires_at=expires_at,
+        athlete_id=athlete_id,
+        athlete_name=str(link["athlete"]),
+        label=link["label"],
+        expires_at=link["expires_at"],
         token_hash=stored_hash,
-        unit=unit or store.display_unit(int(athlete_id)),
-        formula=formula,
+        unit=link["unit"] or store.display_unit(athlete_id),
+        formula=link["formula"],
     )
 
 
 def record_view(store: Store, token_hash: str, now: datetime | None = None) -> None:
     """Count one use of a link and remember when it happened (no metric changes)."""
-    with store.transaction(analytics_data=False) as cur:
-        cur.execute(
-            "UPDATE share_links SET view_count = view_count + 1, last_viewed_at = ? "
-            "WHERE token_hash = ?",
-            [_naive_utc(now), token_hash],
-        )
+    store.record_share_view(token_hash, _naive_utc(now))
 
 
 def check_password(given: str | None, expected: str | None) -> bool:

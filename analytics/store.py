@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import contextlib
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -166,7 +167,8 @@ class Store:
         """Bumped after every committed write; dashboards key their caches on it."""
         return self._data_version
 
-    def query_df(self, sql: str, params: list[Any] | None = None) -> pd.DataFrame:
+    def query_df(self, sql: str,
+                 params: list[Any] | dict[str, Any] | None = None) -> pd.DataFrame:
         """Run a read query on a fresh cursor and return a DataFrame."""
         cur = self.cursor()
         try:
@@ -174,7 +176,7 @@ class Store:
         finally:
             cur.close()
 
-    def query_one(self, sql: str, params: list[Any] | None = None) -> Any:
+    def query_one(self, sql: str, params: list[Any] | dict[str, Any] | None = None) -> Any:
         """The first column of the first row, or None."""
         cur = self.cursor()
         try:
@@ -428,6 +430,152 @@ class Store:
             """,
             {"athlete": athlete_id, "import": import_id},
         )
+
+    # -- share links (only token hashes are stored; see analytics.sharing) --------------------
+    _LINK_STATUS = (
+        "CASE WHEN l.revoked_at IS NOT NULL THEN 'revoked' "
+        "WHEN l.expires_at IS NOT NULL AND l.expires_at <= $now THEN 'expired' "
+        "ELSE 'active' END"
+    )
+
+    def add_share_link(self, token_hash: str, athlete_id: int, *, label: str | None,
+                       created_at: datetime, expires_at: datetime | None,
+                       unit: str | None, formula: str | None) -> None:
+        with self.transaction() as cur:
+            cur.execute(
+                "INSERT INTO share_links (token_hash, athlete_id, label, created_at, "
+                "expires_at, unit, formula) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [token_hash, athlete_id, label, created_at, expires_at, unit, formula],
+            )
+
+    def share_links(self, now: datetime, athlete_id: int | None = None) -> pd.DataFrame:
+        """Links, newest first, with a short id (hash prefix), athlete, status at ``now``
+        (active | expired | revoked) and use; of one athlete or all."""
+        where = "WHERE l.athlete_id = $athlete" if athlete_id is not None else ""
+        return self.query_df(
+            f"""
+            SELECT substr(l.token_hash, 1, 12) AS link_id, l.athlete_id, a.name AS athlete,
+                   l.label, l.created_at, l.expires_at, l.revoked_at, l.last_viewed_at,
+                   l.view_count, {self._LINK_STATUS} AS status, l.unit, l.formula,
+                   l.token_hash
+            FROM share_links l LEFT JOIN athletes a USING (athlete_id)
+            {where}
+            ORDER BY l.created_at DESC, l.token_hash
+            """,
+            {"now": now, **({"athlete": athlete_id} if athlete_id is not None else {})},
+        )
+
+    def share_link(self, token_hash: str, now: datetime) -> dict[str, Any] | None:
+        """One link with its athlete's name and its status at ``now``, or None."""
+        frame = self.query_df(
+            f"""
+            SELECT l.token_hash, l.athlete_id, a.name AS athlete, l.label, l.expires_at,
+                   {self._LINK_STATUS} AS status, l.unit, l.formula
+            FROM share_links l JOIN athletes a USING (athlete_id)
+            WHERE l.token_hash = $hash
+            """,
+            {"now": now, "hash": token_hash},
+        )
+        if frame.empty:
+            return None
+        row = frame.astype(object).where(frame.notna(), None).iloc[0]
+        return row.to_dict()
+
+    def share_link_hashes(self, prefix: str) -> list[str]:
+        """Stored link hashes starting with ``prefix`` (a link id the owner typed)."""
+        cur = self.cursor()
+        try:
+            return [row[0] for row in cur.execute(
+                "SELECT token_hash FROM share_links WHERE starts_with(token_hash, ?)",
+                [prefix]).fetchall()]
+        finally:
+            cur.close()
+
+    def revoke_share_link(self, token_hash: str, when: datetime) -> None:
+        """Revoke one link; revoking again keeps the first revocation time."""
+        with self.transaction() as cur:
+            cur.execute(
+                "UPDATE share_links SET revoked_at = coalesce(revoked_at, ?) "
+                "WHERE token_hash = ?", [when, token_hash],
+            )
+
+    def record_share_view(self, token_hash: str, when: datetime) -> None:
+        """Count one use of a link (bookkeeping no metric reads: caches stay warm)."""
+        with self.transaction(analytics_data=False) as cur:
+            cur.execute(
+                "UPDATE share_links SET view_count = view_count + 1, last_viewed_at = ? "
+                "WHERE token_hash = ?", [when, token_hash],
+            )
+
+    # -- owner sessions (remembered sign-ins; only token hashes are stored) -------------------
+    def add_owner_session(self, token_hash: str, created_at: datetime,
+                          expires_at: datetime) -> None:
+        with self.transaction(analytics_data=False) as cur:
+            cur.execute(
+                "INSERT INTO owner_sessions (token_hash, created_at, expires_at) "
+                "VALUES (?, ?, ?)", [token_hash, created_at, expires_at],
+            )
+
+    def owner_session_hash(self, token_hash: str, now: datetime) -> str | None:
+        """The stored hash of a live (unexpired, unrevoked) owner session, or None."""
+        return self.query_one(
+            "SELECT token_hash FROM owner_sessions WHERE token_hash = ? "
+            "AND revoked_at IS NULL AND expires_at > ?", [token_hash, now],
+        )
+
+    def end_owner_session(self, token_hash: str, when: datetime) -> None:
+        with self.transaction(analytics_data=False) as cur:
+            cur.execute(
+                "UPDATE owner_sessions SET revoked_at = coalesce(revoked_at, ?) "
+                "WHERE token_hash = ?", [when, token_hash],
+            )
+
+    def live_owner_sessions(self, now: datetime) -> int:
+        return int(self.query_one(
+            "SELECT count(*) FROM owner_sessions WHERE revoked_at IS NULL AND expires_at > ?",
+            [now],
+        ) or 0)
+
+    def end_owner_sessions(self, when: datetime) -> int:
+        """End every owner session; returns how many were still live."""
+        with self.transaction(analytics_data=False) as cur:
+            live = int(cur.execute(
+                "SELECT count(*) FROM owner_sessions WHERE revoked_at IS NULL "
+                "AND expires_at > ?", [when]).fetchone()[0])
+            cur.execute("UPDATE owner_sessions SET revoked_at = ? WHERE revoked_at IS NULL",
+                        [when])
+        return live
+
+    # -- the user's exercise aliases (normalised name -> catalog id) --------------------------
+    @staticmethod
+    def user_aliases(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+        """The aliases the user confirmed, read on ``con`` (an import's own cursor)."""
+        rows = con.execute("SELECT alias_norm, exercise_id FROM exercise_aliases").fetchall()
+        return {alias: exercise_id for alias, exercise_id in rows}
+
+    def save_aliases(self, aliases: dict[str, str],
+                     rename: Callable[[str], str | None]) -> int:
+        """Store ``aliases`` (normalised name -> id) and re-file the logged sets whose name
+        ``rename`` maps to an id, in one transaction; returns the set rows changed."""
+        with self.transaction() as cur:
+            cur.executemany(
+                "INSERT INTO exercise_aliases (alias_norm, exercise_id) VALUES (?, ?) "
+                "ON CONFLICT (alias_norm) DO UPDATE SET exercise_id = excluded.exercise_id",
+                list(aliases.items()),
+            )
+            targets: dict[str, list[str]] = {}
+            for (raw,) in cur.execute("SELECT DISTINCT exercise_raw FROM sets").fetchall():
+                exercise_id = rename(raw)
+                if exercise_id:
+                    targets.setdefault(exercise_id, []).append(raw)
+            updated = 0
+            for exercise_id, raws in targets.items():
+                ((count,),) = cur.execute(
+                    "UPDATE sets SET exercise_id = ? WHERE list_contains(?, exercise_raw)",
+                    [exercise_id, raws],
+                ).fetchall()
+                updated += int(count)
+        return updated
 
     # -- imports and their rejects ------------------------------------------------------------
     def imports(self) -> pd.DataFrame:

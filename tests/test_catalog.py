@@ -15,8 +15,8 @@ from analytics.catalog import (
     set_user_alias,
     suggest,
     unmapped,
-    user_aliases,
 )
+from analytics.store import Store
 from tests.analytics_helpers import Row, add_sets, new_store
 
 REQUIRED_IDS = [
@@ -348,14 +348,14 @@ def test_set_user_alias_remaps_existing_sets_for_all_athletes() -> None:
     assert before["sets"].tolist() == [2]
 
     assert set_user_alias(store, "My  Hinge", "romanian-deadlift") == 3
-    assert user_aliases(store.cursor()) == {"my hinge": "romanian-deadlift"}
+    assert Store.user_aliases(store.cursor()) == {"my hinge": "romanian-deadlift"}
     assert unmapped(store.cursor(), first).empty
     assert unmapped(store.cursor(), second)["exercise_raw"].tolist() == ["Mystery Press"]
     mapped = store.query_one("SELECT count(*) FROM sets WHERE exercise_id = 'romanian-deadlift'")
     assert mapped == 3
     # re-pointing the alias replaces it
     assert set_user_alias(store, "my hinge", "good-morning") == 3
-    assert user_aliases(store.cursor()) == {"my hinge": "good-morning"}
+    assert Store.user_aliases(store.cursor()) == {"my hinge": "good-morning"}
 
 
 def test_set_user_alias_rejects_unknown_exercise_and_changes_nothing() -> None:
@@ -363,7 +363,7 @@ def test_set_user_alias_rejects_unknown_exercise_and_changes_nothing() -> None:
     add_sets(store, athlete, [Row("2025-01-06 18:00", "My Hinge", 60, 8)])
     with pytest.raises(ValueError, match="not in the catalog"):
         set_user_alias(store, "My Hinge", "no-such-lift")
-    assert user_aliases(store.cursor()) == {}
+    assert Store.user_aliases(store.cursor()) == {}
     assert len(unmapped(store.cursor(), athlete)) == 1
 
 
@@ -391,7 +391,7 @@ def test_a_bad_entry_saves_no_alias_at_all() -> None:
                               Row("2025-01-06 18:00", japanese, 60, 8)])
     with pytest.raises(ValueError, match="no letters or digits"):
         catalog.set_user_aliases(store, {"My Hinge": "romanian-deadlift", "---": "deadlift"})
-    assert user_aliases(store.cursor()) == {}
+    assert Store.user_aliases(store.cursor()) == {}
     assert len(unmapped(store.cursor(), athlete)) == 2
     # a name in any script can be mapped
     assert set_user_alias(store, japanese, "romanian-deadlift") == 1

@@ -73,3 +73,29 @@ def test_analytics_never_imports_streamlit() -> None:
             if any(name == "streamlit" or name.startswith("streamlit.") for name in names):
                 offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
     assert not offenders, offenders
+
+
+BOOKKEEPING = ("imports", "rejected_rows", "share_links", "owner_sessions",
+               "exercise_aliases", "settings")
+"""Tables no metric reads: only the Store (and the migrations) query or change them."""
+STORE_ONLY = {ROOT / "analytics" / "store.py", ROOT / "analytics" / "schema.py"}
+TABLE_IN_SQL = re.compile(
+    r"\b(FROM|JOIN|INTO|UPDATE|TABLE)\s+(" + "|".join(BOOKKEEPING) + r")\b", re.I)
+WRITES_ATHLETES = re.compile(r"\b(INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+athletes\b", re.I)
+
+
+def _python_files() -> list[Path]:
+    return sorted([*(ROOT / "analytics").rglob("*.py"), *(ROOT / "pages").glob("*.py"),
+                   ROOT / "ui.py", ROOT / "app.py", ROOT / "server.py"])
+
+
+@pytest.mark.parametrize("path", [p for p in _python_files() if p not in STORE_ONLY],
+                         ids=lambda p: str(p.relative_to(ROOT)))
+def test_bookkeeping_tables_belong_to_the_store(path: Path) -> None:
+    tree = ast.parse(path.read_text("utf-8"))
+    found = [f"line {line}: {text[:70]!r}" for line, text in _strings(tree)
+             if TABLE_IN_SQL.search(text) or WRITES_ATHLETES.search(text)]
+    assert not found, (
+        f"{path.relative_to(ROOT)} queries the store's bookkeeping directly; make it a "
+        f"named Store method: {found}"
+    )

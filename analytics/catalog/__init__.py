@@ -39,7 +39,7 @@ __all__ = [
     "ANTERIOR", "EQUIPMENT_WORDS", "MUSCLES", "MUSCLE_LABELS", "POSTERIOR_CHAIN", "LIFT_KEY_SQL",
     "exercise_name", "fingerprint", "is_unmapped_key", "load_catalog", "muscle_label",
     "muscle_weights", "normalise_name", "register", "resolve_many", "set_user_alias",
-    "set_user_aliases", "suggest", "tokens", "unmapped", "unmapped_count", "user_aliases",
+    "set_user_aliases", "suggest", "tokens", "unmapped", "unmapped_count",
 ]
 
 MUSCLES: tuple[str, ...] = (
@@ -251,12 +251,6 @@ def register(con: duckdb.DuckDBPyConnection) -> None:
     con.register("catalog_muscles", _muscle_weights())
 
 
-def user_aliases(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    """The aliases the user confirmed: normalised name -> catalog id."""
-    rows = con.execute("SELECT alias_norm, exercise_id FROM exercise_aliases").fetchall()
-    return {alias: exercise_id for alias, exercise_id in rows}
-
-
 def _alias_key(name: str, exercise_id: str, known: set[str]) -> str:
     """The normalised key for a new alias, or CatalogError saying what is wrong with it."""
     if exercise_id not in known:
@@ -282,27 +276,7 @@ def set_user_aliases(store: Store, choices: Mapping[str, str]) -> int:
             for name, exercise_id in choices.items()}
     if not keys:
         return 0
-    with store.transaction() as cur:
-        cur.executemany(
-            "INSERT INTO exercise_aliases (alias_norm, exercise_id) VALUES (?, ?) "
-            "ON CONFLICT (alias_norm) DO UPDATE SET exercise_id = excluded.exercise_id",
-            list(keys.items()),
-        )
-        raw_names = [raw for (raw,) in cur.execute(
-            "SELECT DISTINCT exercise_raw FROM sets").fetchall()]
-        targets: dict[str, list[str]] = {}
-        for raw in raw_names:
-            exercise_id = keys.get(normalise_name(raw))
-            if exercise_id:
-                targets.setdefault(exercise_id, []).append(raw)
-        updated = 0
-        for exercise_id, raws in targets.items():
-            ((count,),) = cur.execute(
-                "UPDATE sets SET exercise_id = ? WHERE list_contains(?, exercise_raw)",
-                [exercise_id, raws],
-            ).fetchall()
-            updated += int(count)
-    return updated
+    return store.save_aliases(keys, lambda raw: keys.get(normalise_name(raw)))
 
 
 def set_user_alias(store: Store, name: str, exercise_id: str) -> int:

@@ -406,7 +406,7 @@ def _map_exercises(cur: duckdb.DuckDBPyConnection, names: list[str]) -> None:
     """Attach catalog ids to staged rows (user aliases first, then the catalog), and say
     which names are assisted lifts (their load is help, not weight lifted): the catalog
     entry a name resolves to says so, and for a name it does not know, the name does."""
-    resolved = catalog.resolve_many(names, catalog.user_aliases(cur))
+    resolved = catalog.resolve_many(names, Store.user_aliases(cur))
     assisted = _assisted_ids()
     mapping = pd.DataFrame(
         {"exercise_raw": list(resolved), "exercise_id": list(resolved.values()),

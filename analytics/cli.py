@@ -186,6 +186,7 @@ def _report_filters(store: Store, args: argparse.Namespace) -> tuple[str, Filter
     return athlete, Filters(
         athlete_id=athlete_id, start=args.from_date, end=args.to_date,
         unit=args.unit or store.display_unit(athlete_id), formula=args.formula,
+        today=date.today(),  # "now", as on the dashboard (--to moves it to that day)
     )
 
 

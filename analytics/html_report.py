@@ -118,7 +118,9 @@ def _card(key: str, value: str, detail: str = "") -> str:
 def _overview(report: Report) -> str:
     """The headline figures (:meth:`Report.headline`), the advice and the programme."""
     cards = [_card(item.label, item.value, item.detail) for item in report.headline()]
-    out = [f'<div class="cards">{"".join(cards)}</div>']
+    as_of = report.as_of_text()
+    out = [f'<p class="meta">{esc(as_of)}</p>' if as_of else "",
+           f'<div class="cards">{"".join(cards)}</div>']
     data = report.as_json()
     if data["suggestions"]:
         items = "".join(f"<li>{esc(item['message'])}</li>" for item in data["suggestions"])

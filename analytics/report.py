@@ -192,11 +192,22 @@ class Report:
         it, do not change it."""
         return self._json
 
+    def as_of_text(self) -> str | None:
+        """How current the data is, as every rendering says it:
+        "As of Tue 01 Dec 2026: data up to Tue 17 Feb 2025, 93 weeks ago." """
+        if self.fresh is None:
+            return None
+        return f"As of {self.fresh.as_of:%a %d %b %Y}: {self.fresh.describe()}."
+
     def _period_json(self) -> dict[str, Any]:
         start, end = self.bounds if self.bounds else (self.filters.start, self.filters.end)
         flt = self.filters
+        fresh = self.fresh
         return {"start": start, "end": end, "unit": flt.unit, "formula": flt.formula,
-                "target_min": flt.target_min, "target_max": flt.target_max}
+                "target_min": flt.target_min, "target_max": flt.target_max,
+                "as_of": self.now,
+                "data_up_to": fresh.last_session if fresh is not None else None,
+                "stale": fresh.stale if fresh is not None else None}
 
     def _weekly_json(self) -> list[dict[str, Any]]:
         """Sessions, target met, working (hard) sets and tonnage per ISO week."""
@@ -333,6 +344,7 @@ def render_text(report: Report) -> str:
     if not report.has_training:
         lines.append("No training logged in this period.")
         return "\n".join(lines)
+    lines.insert(2, report.as_of_text() or "")
     frequency = data["frequency"]
     lines += [
         f"Sessions: {report.sessions} in {len(weeks)} weeks "

@@ -28,7 +28,7 @@ if fresh is not None and fresh.stale:
                f"milestones are judged at {fresh.as_of:%a %d %b %Y}; import a newer export to "
                "bring them up to date.", icon=":material/history:")
 elif fresh is not None:
-    st.caption(f"As of {fresh.as_of:%a %d %b %Y}: {fresh.describe()}.")
+    st.caption(report.as_of_text())
 strength_row = windows[windows["window"] == 2]
 evidence = strength_row["evidence"].iloc[0] if len(strength_row) else {}
 

@@ -201,3 +201,25 @@ def test_installed_entry_point_runs_without_traceback(db: Path) -> None:
         "whether weights are in kg or lb. Choose the unit your app is set to (--unit kg or "
         "--unit lb)."
     ]
+
+
+def test_report_judges_at_today_like_the_dashboard_and_says_how_current(
+        db: Path, tmp_path: Path) -> None:
+    from datetime import date
+
+    old = write(tmp_path, "old.csv", [f"2025-02-{day:02d} 07:00,Hip Thrust,1,80,kg,10,,,,,A"
+                                      for day in (3, 6, 10, 13, 17)])
+    assert run_cli(["import", str(old), "--db", str(db), "--quiet"])[0] == 0
+    code, out, _ = run_cli(["report", "--db", str(db), "--json"])
+    period = json.loads(out)["period"]
+    assert code == 0
+    assert period["as_of"] == date.today().isoformat()
+    assert (period["data_up_to"], period["stale"]) == ("2025-02-17", True)
+    text = run_cli(["report", "--db", str(db)])[1]
+    assert f"As of {date.today():%a %d %b %Y}: data up to Mon 17 Feb 2025" in text
+    assert "No session logged since Mon 17 Feb 2025" in text  # one plain notice
+    assert "Fit in" not in text  # no advice for a week long gone
+    # --to moves "now" to that day: the export reads as it did then
+    then = json.loads(run_cli(["report", "--db", str(db), "--json", "--to",
+                               "2025-02-17"])[1])["period"]
+    assert (then["as_of"], then["stale"]) == ("2025-02-17", False)

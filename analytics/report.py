@@ -31,7 +31,7 @@ from .milestones import milestones
 from .programs import Programme, athlete_programme, overload_suggestions, session_adherence
 from .serialise import plain, records
 from .store import athlete_profile
-from .strength import personal_records, session_bests, trends
+from .strength import assisted_progress, personal_records, session_bests, trends
 from .volume import hard_sets_by_muscle, volume_by_week
 
 if TYPE_CHECKING:
@@ -50,6 +50,7 @@ METRICS: dict[str, Callable[[Any, Filters], Any]] = {
     "bests": session_bests,
     "trends": trends,
     "prs": personal_records,
+    "assisted": assisted_progress,
     "streaks": streaks,
     "current": this_week,
     "fresh": freshness,
@@ -89,6 +90,7 @@ class Report:
     bests: pd.DataFrame
     trends: pd.DataFrame
     prs: pd.DataFrame
+    assisted: pd.DataFrame
     streaks: Streaks
     current: ThisWeek | None
     fresh: Freshness | None
@@ -179,6 +181,7 @@ class Report:
             "muscles": self._muscles_json(),
             "balance": plain(self._balance_json()),
             "exercises": self._exercises_json(),
+            "assisted": records(self.assisted.drop(columns=["unit"], errors="ignore")),
             "frequency": plain(self._frequency_json()),
             "milestones": records(self.milestones),
             "programme": plain(self._programme_json()),
@@ -304,8 +307,9 @@ def build_report(con: duckdb.DuckDBPyConnection, flt: Filters) -> Report:
     """Compute every metric of the report once, in one batch over the athlete's sets.
 
     Its JSON (:meth:`Report.as_json`) has the keys ``athlete``, ``period`` (start, end,
-    unit, formula, target), ``sessions`` (count), ``weekly`` (``week_start``,
-    ``sessions``, ``met``, ``hard_sets``, ``tonnage``, ``tonnage_kg``, ``hold_seconds``),
+    unit, formula, target, ``as_of``, ``data_up_to``, ``stale``), ``sessions`` (count),
+    ``weekly`` (``week_start``, ``sessions``, ``met``, ``hard_sets``, ``tonnage``,
+    ``tonnage_kg``, ``hold_seconds``),
     ``muscles`` (``week_start`` + hard sets per muscle), ``balance`` (``weekly`` rows of
     ``posterior``/``anterior`` hard sets, ``hinge_sets``/``knee_sets``, ``hamstrings``/
     ``quads`` and the ratios ``back_front``, ``hinge_knee``, ``hamstrings_quads``; the
@@ -314,7 +318,9 @@ def build_report(con: duckdb.DuckDBPyConnection, flt: Filters) -> Report:
     ``exercises`` (by catalog id, or ``~name`` for a lift the catalog does not know, with
     ``mapped`` saying which: ``best_e1rm``/``best_e1rm_kg``, ``trend_pct_per_week`` over
     the last 8 weeks with
-    ``trend_ci``, ``trend_pct_per_week_all``, ``plateau``, ``prs``...), ``frequency``
+    ``trend_ci``, ``trend_pct_per_week_all``, ``plateau``, ``prs``...), ``assisted``
+    (assisted lifts, where less help is progress: ``lift``, ``exercise``, ``sessions``,
+    ``first``/``last``/``least`` assistance, ``change``, ``trend_per_week``), ``frequency``
     (streaks, short rests), ``milestones`` (three windows: ``window``, ``label``,
     ``weeks_elapsed``, ``weeks_met``, ``adherence_pct``, ``status``, ``evidence``...),
     ``programme`` (or None), ``suggestions``, ``unmapped``. An unknown athlete raises
@@ -380,6 +386,13 @@ def render_text(report: Report) -> str:
                 f"  {lift['name']:<32} {lift['best_e1rm']:>7.1f} {unit}  {trend}"
                 f"  PRs {lift['pr_count']}{flag}"
             )
+    if data["assisted"]:
+        lines += ["", "Assisted lifts (the help the machine gave: less is progress)"]
+        for lift in data["assisted"]:
+            trend = ("too few sessions for a trend" if lift["trend_per_week"] is None
+                     else f"{_signed(lift['trend_per_week'])} {unit}/week")
+            lines.append(f"  {lift['exercise']:<32} {lift['first']:>6.1f} -> "
+                         f"{lift['last']:>6.1f} {unit} assistance  {trend}")
     if data["programme"]:
         programme = data["programme"]
         adherence = programme["adherence_pct"]

@@ -11,14 +11,44 @@ flt = ui.require_filters()
 bests = ui.cached(strength.session_bests, flt)
 trends = ui.cached(strength.trends, flt)
 prs = ui.cached(strength.personal_records, flt)
+assisted = ui.cached(strength.assisted_progress, flt)
+
+
+def assisted_section() -> None:
+    """Assisted pull-ups, chin-ups and dips: the machine's help going down is the gain."""
+    if assisted.empty:
+        return
+    st.subheader("Assisted lifts")
+    st.caption("The number logged on an assisted lift is the help the machine or band gave, "
+               "not load: less assistance is progress. Per session, the least assistance of "
+               "a working set; the trend is per week (below zero: getting stronger).")
+    ui.table(
+        assisted[["exercise", "trend_per_week", "last", "least", "first", "change",
+                  "sessions", "last_date"]],
+        key="assisted-table",
+        column_config={
+            "exercise": st.column_config.TextColumn("Lift", pinned=True),
+            "trend_per_week": st.column_config.NumberColumn(
+                f"Trend ({flt.unit}/wk)", format="%+.2f",
+                help="Theil-Sen slope of the session values; needs 3 sessions."),
+            "last": st.column_config.NumberColumn(f"Last ({flt.unit})", format="%.1f"),
+            "least": st.column_config.NumberColumn(f"Least ({flt.unit})", format="%.1f"),
+            "first": st.column_config.NumberColumn(f"First ({flt.unit})", format="%.1f"),
+            "change": st.column_config.NumberColumn(
+                f"Change ({flt.unit})", format="%+.1f", help="Last minus first."),
+            "sessions": "Sessions",
+            "last_date": st.column_config.DateColumn("Last session"),
+        },
+    )
+
 
 if bests.empty:
     st.info(
         "No set in this period gives an e1RM yet. An e1RM needs a working set (not a "
-        "warm-up) of 1-10 reps with a load, on an exercise the catalog knows. Bodyweight "
-        "and timed exercises show on the Volume page; unrecognised exercise names can be "
-        "mapped on the Import page."
+        "warm-up) of 1-10 reps with a load. Bodyweight and timed exercises show on the "
+        "Volume page."
     )
+    assisted_section()
     st.stop()
 
 ranked = trends.sort_values(["sessions", "best_e1rm"], ascending=False)
@@ -71,6 +101,8 @@ ui.table(
 )
 ui.download_csv(trends, "backline-strength-trends.csv", label="Download per-lift trends (CSV)",
                 key="dl-trends")
+
+assisted_section()
 
 st.subheader("Personal records")
 if prs.empty:

@@ -42,8 +42,8 @@ def test_report_keys_and_json(athlete_store) -> None:
     store, athlete = athlete_store
     report = build_report(store.cursor(), Filters(athlete)).as_json()
     assert list(report) == [
-        "athlete", "period", "sessions", "weekly", "muscles", "balance", "exercises", "frequency",
-        "milestones", "programme", "suggestions", "unmapped",
+        "athlete", "period", "sessions", "weekly", "muscles", "balance", "exercises",
+        "assisted", "frequency", "milestones", "programme", "suggestions", "unmapped",
     ]  # fmt: skip
     json.dumps(report, allow_nan=False)  # strict JSON: no NaN, dates as text
     assert report["athlete"]["name"] == "Test athlete"

@@ -163,3 +163,31 @@ def test_a_name_mapped_by_the_user_to_an_assisted_lift_is_assisted() -> None:
     row = store.query_df("SELECT weight_kg, assistance_kg FROM sets "
                          "WHERE exercise_raw = 'Lat Machine Help'").iloc[0]
     assert math.isnan(row.weight_kg) and row.assistance_kg == 30.0
+
+
+def test_the_report_and_the_strength_page_show_assistance_going_down(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from streamlit.testing.v1 import AppTest
+
+    from analytics.report import build_report, render_text
+    from tests.conftest import APP
+
+    db = tmp_path / "app.duckdb"
+    with Store(db) as store:
+        store.set_setting("sample_deleted", "1")
+        import_file(store, ASSISTED, athlete="me", file_name="log.csv")
+        flt = Filters(athlete_id=store.athlete_id("me"))
+        report = build_report(store.cursor(), flt)
+    (lift,) = report.as_json()["assisted"]
+    assert (lift["exercise"], lift["first"], lift["last"], lift["trend_per_week"]) == (
+        "Assisted Pull-Up", 40.0, 30.0, -5.0)
+    assert "Assisted Pull-Up" in render_text(report) and "40.0 ->   30.0 kg" in render_text(
+        report)
+    monkeypatch.setenv("BACKLINE_DB", str(db))
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    at.switch_page("pages/strength.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Assisted lifts" in [h.value for h in at.subheader]
+    shown = next(frame.value for frame in at.dataframe if "trend_per_week" in frame.value)
+    assert shown["exercise"].tolist() == ["Assisted Pull-Up"]
+    assert shown["trend_per_week"].tolist() == [pytest.approx(-5.0)]

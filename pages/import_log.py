@@ -10,6 +10,7 @@ to catalog entries) and the athletes in the store (delete the sample athlete).
 from __future__ import annotations
 
 import hashlib
+import zoneinfo
 
 import pandas as pd
 import streamlit as st
@@ -17,6 +18,7 @@ import streamlit as st
 import ui
 from analytics import catalog, sharing
 from analytics.ingest import IngestError, Preview, detect, import_file, preview
+from analytics.ingest.dates import has_offsets
 from analytics.ingest.preview import asks_distance_unit
 from analytics.ingest.reader import open_source
 from analytics.sample import SAMPLE_ATHLETE
@@ -77,6 +79,12 @@ def inspect_upload(_data: bytes, file_id: str, name: str) -> dict:
     finally:
         source.cleanup()
     return found
+
+
+@st.cache_data(show_spinner=False)
+def time_zones() -> list[str]:
+    """Every IANA time zone name this machine knows, sorted (the select box searches)."""
+    return sorted(zoneinfo.available_timezones() | {"UTC"})
 
 
 def guess_column(header: list[str], candidates: tuple[str, ...]) -> str | None:
@@ -220,7 +228,7 @@ def run_import(store, jobs: list[dict]) -> list[dict]:  # type: ignore[no-untype
             result = import_file(
                 store, job["data"], athlete=job["athlete"], unit=job.get("unit"),
                 mapping=job.get("mapping"), file_name=job["file_name"], progress=report,
-                distance_unit=job.get("distance_unit"),
+                distance_unit=job.get("distance_unit"), time_zone=job.get("time_zone"),
             )
             outcomes.append({"ok": True, **result.as_dict()})
         except IngestError as exc:
@@ -386,11 +394,9 @@ def main() -> None:
         help="Files are for the athlete chosen above; choosing another athlete, or "
         "importing, empties this list.",
     ) or []
-    remembered = None
-    if athlete:
-        known = ui.athletes(store)
-        match = known.loc[known["name"] == athlete, "unit"]
-        remembered = match.iloc[0] if len(match) and isinstance(match.iloc[0], str) else None
+    remembered = store.known_unit(athlete) if athlete else None  # the one unit rule
+    zone = (store.athlete_settings(athlete)["time_zone"] if athlete else None) or \
+        st.context.timezone or "UTC"  # the athlete's, else this browser's
 
     jobs: list[dict] = []
     problems = 0
@@ -417,6 +423,16 @@ def main() -> None:
                     )
                     if job["unit"] is None:
                         problems += 1
+                if has_offsets(plan.date_formats):
+                    zones = time_zones()
+                    job["time_zone"] = st.selectbox(
+                        "This export's dates carry a UTC offset. Your time zone (sessions "
+                        "and weeks are formed in it):", zones,
+                        index=zones.index(zone) if zone in zones else zones.index("UTC"),
+                        key=f"{key}-time-zone",
+                        help="Remembered for this athlete; a session at 23:30 UTC is on the "
+                        "next day in Berlin and the same day in New York.",
+                    )
                 if inspection["asks_distance"]:
                     options = ["km", "mi"]
                     weight_unit = plan.weight_unit or job.get("unit") or remembered

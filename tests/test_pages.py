@@ -260,6 +260,26 @@ def test_a_file_with_distances_of_no_stated_unit_asks_it(db) -> None:  # type: i
     assert walk == pytest.approx(0.04 * 1609.344)
 
 
+def test_offset_dates_ask_the_time_zone_and_sessions_form_in_it(db) -> None:  # type: ignore[no-untyped-def]
+    at = _open("pages/import_log.py")
+    at.text_input(key="import-new-athlete").set_value("Fitbod user").run()
+    _upload(at, ("fitbod.csv", (EXPORTS / "fitbod.csv").read_bytes()))
+    zone = next(s for s in at.selectbox if s.label.startswith("This export's dates carry"))
+    assert zone.value == "UTC"  # nothing known yet (AppTest has no browser time zone)
+    zone.set_value("Asia/Tokyo").run()
+    at.button(key="import-button").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    store = ui.get_store()
+    squat = store.query_one("SELECT min(performed_at) FROM sets WHERE athlete_id = ? "
+                            "AND exercise_raw = 'Back Squat'", [store.athlete_id("Fitbod user")])
+    assert str(squat) == "2021-01-18 07:14:35"  # 22:14:35 +0000 is the next morning in Tokyo
+    assert store.athlete_settings("Fitbod user")["time_zone"] == "Asia/Tokyo"
+    # the next upload for this athlete starts from the zone remembered for them
+    _upload(at, ("fitbod.csv", (EXPORTS / "fitbod.csv").read_bytes()))
+    zone = next(s for s in at.selectbox if s.label.startswith("This export's dates carry"))
+    assert zone.value == "Asia/Tokyo"
+
+
 def test_a_file_of_rejects_creates_no_athlete(db) -> None:  # type: ignore[no-untyped-def]
     at = _open("pages/import_log.py")
     at.text_input(key="import-new-athlete").set_value("Nobody yet").run()

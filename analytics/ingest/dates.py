@@ -83,3 +83,10 @@ def plan_date_layouts(con: duckdb.DuckDBPyConnection, plan: FormatPlan, csv_path
         )
     layouts = choice.layouts or plan.date_formats
     return date_formats_in_file_order(con, plan, csv_path, delimiter, layouts)
+
+
+def has_offsets(layouts: tuple[str, ...]) -> bool:
+    """Whether dates read with ``layouts`` carry a UTC offset (``+0000``, ``Z``): such dates
+    are converted to the athlete's time zone before sessions and weeks are formed, so the
+    zone has to be known (the Import page asks for it)."""
+    return any("%z" in layout or layout.endswith("Z") for layout in layouts)

@@ -24,7 +24,7 @@ import pandas as pd
 
 from .. import catalog
 from ..store import Store
-from .dates import plan_date_layouts
+from .dates import has_offsets, plan_date_layouts
 from .errors import IngestError
 from .formats import FormatPlan, checked_date_format, plan_for
 from .names import clean_names, is_assisted
@@ -165,10 +165,6 @@ def _resolve_time_zone(cur: duckdb.DuckDBPyConnection, given: str | None,
     if remembered:
         return remembered
     return str(cur.execute("SELECT current_setting('TimeZone')").fetchone()[0])
-
-
-def _has_offsets(layouts: tuple[str, ...]) -> bool:
-    return any("%z" in layout or layout.endswith("Z") for layout in layouts)
 
 
 def _reject_lines(
@@ -493,7 +489,7 @@ def import_file(
                 plan=plan, source=source, athlete=athlete, name=name, unit=unit,
                 chosen_unit=chosen_unit, distance_unit=distance_unit,
                 chosen_distance=chosen_distance,
-                time_zone=zone if _has_offsets(layouts) else None,
+                time_zone=zone if has_offsets(layouts) else None,
                 given_zone=zone if time_zone else None, counts=counts,
             )
             try:

@@ -15,5 +15,6 @@ fi
 python3 -m pip install --quiet --disable-pip-version-check -e ".[test]"
 python3 -m ruff check .
 # Both cores: the suite is mostly waiting on servers, browsers and DuckDB (one worker per
-# core, -n auto; plain `pytest` runs serially for debugging).
-python3 -m pytest -n auto "$@"
+# core, -n auto; a file's tests stay in one worker, in order, as the browser tests' shared
+# pages expect; plain `pytest` runs serially for debugging).
+python3 -m pytest -n auto --dist loadfile "$@"

@@ -108,10 +108,8 @@ def test_safe_next_stays_on_this_site(given: str | None, expected: str) -> None:
 # -- the HTTP gate (server.py), driven as raw ASGI ----------------------------------------
 
 
-def _call(asgi, path: str, query: str = "", accept: str = "text/html", cookie: str = ""):  # type: ignore[no-untyped-def]
-    headers = [(b"accept", accept.encode()), (b"host", b"127.0.0.1")]
-    if cookie:
-        headers.append((b"cookie", cookie.encode()))
+def _request(asgi, path: str, headers: list[tuple[bytes, bytes]], query: str = ""):  # type: ignore[no-untyped-def]
+    """One GET through ``asgi``: (status, headers, body)."""
     scope = {"type": "http", "method": "GET", "path": path, "raw_path": path.encode(),
              "query_string": query.encode(), "headers": headers, "scheme": "http",
              "server": ("127.0.0.1", 80), "client": ("127.0.0.1", 5000), "root_path": ""}
@@ -128,7 +126,16 @@ def _call(asgi, path: str, query: str = "", accept: str = "text/html", cookie: s
     with concurrent.futures.ThreadPoolExecutor(1) as pool:
         pool.submit(asyncio.run, asgi(scope, receive, send)).result()
     start = next(m for m in sent if m["type"] == "http.response.start")
-    return start["status"], dict((k.decode(), v.decode()) for k, v in start["headers"])
+    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
+    return start["status"], dict((k.decode(), v.decode()) for k, v in start["headers"]), body
+
+
+def _call(asgi, path: str, query: str = "", accept: str = "text/html", cookie: str = ""):  # type: ignore[no-untyped-def]
+    headers = [(b"accept", accept.encode()), (b"host", b"127.0.0.1")]
+    if cookie:
+        headers.append((b"cookie", cookie.encode()))
+    status, sent_headers, _ = _request(asgi, path, headers, query)
+    return status, sent_headers
 
 
 @pytest.fixture
@@ -174,23 +181,8 @@ def test_gate_is_off_without_a_password(gate, monkeypatch) -> None:  # type: ign
 
 
 def _body(asgi, path: str, encoding: str = "gzip"):  # type: ignore[no-untyped-def]
-    headers = [(b"accept-encoding", encoding.encode()), (b"host", b"127.0.0.1")]
-    scope = {"type": "http", "method": "GET", "path": path, "raw_path": path.encode(),
-             "query_string": b"", "headers": headers, "scheme": "http",
-             "server": ("127.0.0.1", 80), "client": ("127.0.0.1", 5000), "root_path": ""}
-    sent: list[dict] = []
-
-    async def receive() -> dict:
-        return {"type": "http.request", "body": b"", "more_body": False}
-
-    async def send(message: dict) -> None:
-        sent.append(message)
-
-    with concurrent.futures.ThreadPoolExecutor(1) as pool:
-        pool.submit(asyncio.run, asgi(scope, receive, send)).result()
-    start = next(m for m in sent if m["type"] == "http.response.start")
-    body = b"".join(m.get("body", b"") for m in sent if m["type"] == "http.response.body")
-    return start["status"], dict((k.decode(), v.decode()) for k, v in start["headers"]), body
+    return _request(asgi, path, [(b"accept-encoding", encoding.encode()),
+                                 (b"host", b"127.0.0.1")])
 
 
 def test_streamlits_bundles_are_served_compressed() -> None:

@@ -261,3 +261,26 @@ def layout_problems(page: Any) -> list[str]:
     """What is wrong with the page's layout: sideways scrolling, "Page not found", chart
     titles cut off or under a legend or the plotly toolbar, charts wider than the screen."""
     return list(page.evaluate(LAYOUT_JS))
+
+
+def sample_report_file(folder: Path, athlete: str) -> Path:
+    """The HTML report of the sample log (dated up to today) for ``athlete``, as a file."""
+    from datetime import date
+
+    from analytics.filters import Filters
+    from analytics.html_report import build_html_report
+    from analytics.ingest import import_file
+    from analytics.sample import shifted_sample
+    from analytics.store import Store
+
+    with Store(folder / "report.duckdb") as store:
+        import_file(store, shifted_sample(date.today()), athlete=athlete, unit="kg",
+                    file_name="alex.csv")
+        cur = store.cursor()
+        try:
+            document = build_html_report(cur, Filters(store.athlete_id(athlete)))
+        finally:
+            cur.close()
+    path = folder / "report.html"
+    path.write_text(document, encoding="utf-8")
+    return path

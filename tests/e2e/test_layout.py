@@ -9,21 +9,16 @@ Full-page screenshots go to ``test-artifacts/layout-*.png`` for a person to look
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 
 import pytest
 
-from analytics.filters import Filters
-from analytics.html_report import build_html_report
-from analytics.ingest import import_file
-from analytics.sample import shifted_sample
-from analytics.store import Store
 from tests.e2e.helpers import (
     ATHLETE,
     PASSWORD,
     full_screenshot,
     layout_problems,
+    sample_report_file,
     wait_for_charts,
     wait_for_title,
     wait_idle,
@@ -80,16 +75,7 @@ def test_shared_pages_fit(browser, share_server, artifacts, size: str) -> None: 
 
 
 def test_html_report_fits_a_phone(browser, artifacts, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    with Store(tmp_path / "report.duckdb") as store:
-        import_file(store, shifted_sample(date.today()), athlete=ATHLETE, unit="kg",
-                    file_name="alex.csv")
-        cur = store.cursor()
-        try:
-            document = build_html_report(cur, Filters(store.athlete_id(ATHLETE)))
-        finally:
-            cur.close()
-    path = tmp_path / "report.html"
-    path.write_text(document, encoding="utf-8")
+    path = sample_report_file(tmp_path, ATHLETE)
     context = browser.new_context(viewport=VIEWPORTS["phone"], offline=True)
     try:
         page = context.new_page()

@@ -11,15 +11,11 @@ screenshots go to ``test-artifacts/share-*.png``.
 from __future__ import annotations
 
 import time
-from datetime import date
 from pathlib import Path
 
 import pytest
 
 from analytics import sharing
-from analytics.ingest import import_file
-from analytics.sample import shifted_sample
-from analytics.store import Store
 from tests.e2e.conftest import ShareServer
 from tests.e2e.helpers import (
     ATHLETE,
@@ -28,6 +24,7 @@ from tests.e2e.helpers import (
     charts,
     full_screenshot,
     open_page,
+    sample_report_file,
     wait_for_charts,
     wait_for_title,
     wait_idle,
@@ -314,19 +311,7 @@ REPORT_CHARTS = ("chart-sessions", "chart-e1rm", "chart-e1rm-change", "chart-ton
 
 def test_html_report_opens_offline(browser, artifacts, tmp_path) -> None:  # type: ignore[no-untyped-def]
     """The exported file draws every chart with no network at all (all requests aborted)."""
-    from analytics.filters import Filters
-    from analytics.html_report import build_html_report
-
-    with Store(tmp_path / "report.duckdb") as store:
-        import_file(store, shifted_sample(date.today()), athlete=ATHLETE, unit="kg",
-                    file_name="alex.csv")
-        cur = store.cursor()
-        try:
-            document = build_html_report(cur, Filters(store.athlete_id(ATHLETE)))
-        finally:
-            cur.close()
-    path = tmp_path / "report.html"
-    path.write_text(document, encoding="utf-8")
+    path = sample_report_file(tmp_path, ATHLETE)
     requested: list[str] = []
 
     def block(route) -> None:  # type: ignore[no-untyped-def]

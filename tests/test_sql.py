@@ -9,7 +9,10 @@ import duckdb
 import pandas as pd
 import pytest
 
+from analytics.filters import Filters, history, scope, weeks
 from analytics.sql import ParameterClash, Piece, catalog, cte, registered
+from analytics.volume import hard_sets_by_muscle
+from tests.analytics_helpers import Row, add_sets, new_store
 
 
 def test_pieces_combine_their_ctes_in_order_and_their_parameters() -> None:
@@ -67,7 +70,28 @@ def test_without_ctes_the_query_is_the_select_alone() -> None:
         "WITH a AS (\nSELECT 1\n)\nSELECT * FROM a")
 
 
+def test_the_scope_binds_the_athlete_and_the_range_with_an_exclusive_end() -> None:
+    con = duckdb.connect()
+    piece = scope(con, Filters(7, start=date(2025, 1, 1), end=date(2025, 1, 31)))
+    assert [name for name, _ in piece.ctes] == ["scoped", "working"]
+    assert dict(piece.params) == {"athlete": 7, "start": date(2025, 1, 1),
+                                  "end": date(2025, 2, 1)}
 
+
+def test_the_period_and_its_history_cannot_share_one_query() -> None:
+    # the mistake the pieces exist to stop: the period's $start bound where the whole
+    # history's was meant (or the other way round)
+    con = duckdb.connect()
+    flt = Filters(7, start=date(2025, 1, 1))
+    with pytest.raises(ParameterClash, match=r"\$start"):
+        scope(con, flt) + scope(con, history(flt))
+
+
+def test_weeks_cover_every_monday_of_the_bounds() -> None:
+    # Wed 1 Jan 2025 to Mon 13 Jan 2025: the weeks of 30 Dec, 6 Jan and 13 Jan
+    piece = weeks((date(2025, 1, 1), date(2025, 1, 13)))
+    rows = piece.query(duckdb.connect(), "SELECT week_start FROM weeks").fetchall()
+    assert rows == [(date(2024, 12, 30),), (date(2025, 1, 6),), (date(2025, 1, 13),)]
 
 
 def test_the_catalog_piece_registers_the_catalog_on_a_fresh_connection() -> None:
@@ -78,6 +102,14 @@ def test_the_catalog_piece_registers_the_catalog_on_a_fresh_connection() -> None
     # as in test_volume: the RDL trains hamstrings and glutes (1.0), erectors (0.5)
     assert rows == [("glutes", 1.0), ("hamstrings", 1.0), ("erector_spinae", 0.5)]
 
+
+def test_a_metric_needing_the_catalog_runs_on_a_fresh_cursor() -> None:
+    store, athlete = new_store()
+    add_sets(store, athlete, [Row("2025-01-06 18:00", "Romanian Deadlift (Barbell)", 100, 5)])
+    frame = hard_sets_by_muscle(store.cursor(), Filters(athlete))  # no register call first
+    got = dict(zip(frame["muscle"], frame["hard_sets"], strict=True))
+    assert (got["hamstrings"], got["glutes"], got["erector_spinae"], got["quads"]) == (
+        1.0, 1.0, 0.5, 0.0)
 
 
 def test_registering_finishes_a_half_read_result_first() -> None:

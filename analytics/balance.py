@@ -23,8 +23,9 @@ from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
-from .catalog import ANTERIOR, POSTERIOR_CHAIN, register
-from .filters import WEEKS_CTE, Filters, period, scope_cte, week_params
+from .catalog import ANTERIOR, POSTERIOR_CHAIN
+from .filters import Filters, period, scope, weeks
+from .sql import catalog, cte
 from .strength import MIN_TREND_SESSIONS, theil_sen
 
 if TYPE_CHECKING:
@@ -49,34 +50,26 @@ def weekly_balance(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame
     ``knee_sets`` (working sets), ``hamstrings``, ``quads`` (hard sets), and the ratios
     ``back_front``, ``hinge_knee``, ``hamstrings_quads`` (missing when the second side is 0).
     """
-    register(con)
     bounds = period(con, flt)
     columns = ["week_start", "posterior", "anterior", "hinge_sets", "knee_sets",
                "hamstrings", "quads", *PAIRS]
     if bounds is None:
         return pd.DataFrame(columns=columns)
-    params = {**flt.params, **week_params(bounds), "posterior": list(POSTERIOR_CHAIN),
-              "anterior": list(ANTERIOR), "hinge": list(HINGE_PATTERNS),
-              "knee": list(KNEE_PATTERNS)}
-    frame = con.execute(
-        f"""WITH {scope_cte(con, flt)},
-        {WEEKS_CTE},
-        muscles AS (
+    muscles = cte("muscles", """
             SELECT w.week_start,
                    sum(m.weight) FILTER (WHERE list_contains($posterior, m.muscle)) AS posterior,
                    sum(m.weight) FILTER (WHERE list_contains($anterior, m.muscle)) AS anterior,
                    sum(m.weight) FILTER (WHERE m.muscle = 'hamstrings') AS hamstrings,
                    sum(m.weight) FILTER (WHERE m.muscle = 'quads') AS quads
             FROM working w JOIN catalog_muscles m ON m.exercise_id = w.exercise_id
-            GROUP BY w.week_start
-        ),
-        patterns AS (
+            GROUP BY w.week_start""", posterior=list(POSTERIOR_CHAIN), anterior=list(ANTERIOR))
+    patterns = cte("patterns", """
             SELECT w.week_start,
                    count(*) FILTER (WHERE list_contains($hinge, c.pattern)) AS hinge_sets,
                    count(*) FILTER (WHERE list_contains($knee, c.pattern)) AS knee_sets
             FROM working w JOIN catalog_exercises c ON c.id = w.exercise_id
-            GROUP BY w.week_start
-        )
+            GROUP BY w.week_start""", hinge=list(HINGE_PATTERNS), knee=list(KNEE_PATTERNS))
+    frame = (scope(con, flt) + weeks(bounds) + catalog(con) + muscles + patterns).query(con, """
         SELECT weeks.week_start,
                CAST(coalesce(posterior, 0) AS DOUBLE) AS posterior,
                CAST(coalesce(anterior, 0) AS DOUBLE) AS anterior,
@@ -85,9 +78,7 @@ def weekly_balance(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame
                CAST(coalesce(hamstrings, 0) AS DOUBLE) AS hamstrings,
                CAST(coalesce(quads, 0) AS DOUBLE) AS quads
         FROM weeks LEFT JOIN muscles USING (week_start) LEFT JOIN patterns USING (week_start)
-        ORDER BY weeks.week_start""",
-        params,
-    ).df()
+        ORDER BY weeks.week_start""").df()
     for ratio, (top, bottom) in PAIRS.items():
         frame[ratio] = frame[top] / frame[bottom].where(frame[bottom] > 0)
     return frame[columns]

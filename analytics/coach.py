@@ -128,7 +128,7 @@ def _strength_changes(con: duckdb.DuckDBPyConnection,
                 FROM near GROUP BY athlete_id, session_id
             ),
             loaded AS (
-                -- the load moved, as strength.loaded_cte has it: assistance is never
+                -- the load moved, as strength.loaded has it: assistance is never
                 -- load; a whole-body lift adds the body weight (the session's, else the
                 -- athlete's)
                 SELECT s.*,

@@ -4,7 +4,8 @@ Every analytics function takes one :class:`Filters`. It is frozen and hashable s
 dashboard can cache results on it, and it is the only place where a date range, a display
 unit or an e1RM formula enter a query, so every page and the CLI agree on them.
 
-The SQL fragments here define the two sets every metric starts from:
+The SQL pieces here (:class:`analytics.sql.Piece`: CTEs with the parameters they bind)
+define the two sets every metric starts from, built by :func:`scope`:
 
 ``scoped``
     the athlete's sets inside the date range, each carrying its session's start time
@@ -30,6 +31,7 @@ from typing import TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar
 import pandas as pd
 
 from .errors import FilterError
+from .sql import Piece, cte, registered
 
 if TYPE_CHECKING:
     import duckdb
@@ -93,18 +95,22 @@ class Filters:
                 "day must not be after the last."
             )
 
-    @property
-    def params(self) -> dict[str, object]:
-        """Named parameters bound by :func:`scope_cte` (``$athlete``, ``$start``, ``$end``)."""
-        return {
-            "athlete": self.athlete_id,
-            "start": self.start or _EARLIEST,
-            "end": (self.end or _LATEST) + timedelta(days=1),
-        }
+
+def _range(flt: Filters) -> dict[str, object]:
+    """``$athlete``, ``$start`` and ``$end`` (exclusive) of the pieces reading the sets.
+
+    Only the pieces here bind them, so no query can pair one range's text with another's
+    values.
+    """
+    return {"athlete": flt.athlete_id, "start": flt.start or _EARLIEST, "end": _end(flt)}
+
+
+def _end(flt: Filters) -> date:
+    """The first day after the range (open ranges end after the last representable day)."""
+    return (flt.end or _LATEST) + timedelta(days=1)
 
 
 _FROM_SETS = """
-scoped AS (
     SELECT s.athlete_id, s.performed_at, s.session_id, s.workout_name, s.exercise_raw,
            s.exercise_id, s.set_index, s.set_type, s.weight_kg, s.reps, s.rpe, s.duration_s,
            s.assistance_kg,
@@ -112,20 +118,15 @@ scoped AS (
            CAST(date_trunc('week', min(s.performed_at) OVER (PARTITION BY s.session_id))
                 AS DATE) AS week_start
     FROM sets s
-    WHERE s.athlete_id = $athlete AND s.performed_at >= $start AND s.performed_at < $end
-)"""
+    WHERE s.athlete_id = $athlete AND s.performed_at >= $start AND s.performed_at < $end"""
 
 _FROM_TABLE = """
-scoped AS (
     SELECT * FROM {table}
-    WHERE athlete_id = $athlete AND performed_at >= $start AND performed_at < $end
-)"""
+    WHERE athlete_id = $athlete AND performed_at >= $start AND performed_at < $end"""
 
 _WORKING = """
-working AS (
     SELECT * FROM scoped
-    WHERE set_type <> 'warmup' AND (coalesce(reps, 0) > 0 OR coalesce(duration_s, 0) > 0)
-)"""
+    WHERE set_type <> 'warmup' AND (coalesce(reps, 0) > 0 OR coalesce(duration_s, 0) > 0)"""
 
 # id(connection) -> (athlete_id, exclusive end, temp table) while a batch is materialised
 _materialised: dict[int, tuple[int, date, str]] = {}
@@ -160,16 +161,31 @@ def batch_cached(fn: Callable[P, R]) -> Callable[P, R]:
     return wrapper
 
 
-def scope_cte(con: duckdb.DuckDBPyConnection, flt: Filters) -> str:
-    """CTEs ``scoped`` and ``working`` (see the module docstring); bind :attr:`Filters.params`.
+def scope(con: duckdb.DuckDBPyConnection, flt: Filters) -> Piece:
+    """CTEs ``scoped`` and ``working`` (see the module docstring) with the athlete and
+    range they bind (``$athlete``, ``$start``, ``$end``).
 
     Inside :func:`materialised` for the same athlete they read the precomputed table instead
     of recomputing every set's session start, which is most of the cost of a query.
     """
     cached = _materialised.get(id(con))
-    if cached and cached[0] == flt.athlete_id and flt.params["end"] <= cached[1]:
-        return f"{_FROM_TABLE.format(table=cached[2])},{_WORKING}"
-    return f"{_FROM_SETS},{_WORKING}"
+    if cached and cached[0] == flt.athlete_id and _end(flt) <= cached[1]:
+        scoped = cte("scoped", _FROM_TABLE.format(table=cached[2]), **_range(flt))
+    else:
+        scoped = cte("scoped", _FROM_SETS, **_range(flt))
+    return scoped + cte("working", _WORKING)
+
+
+def history(flt: Filters) -> Filters:
+    """``flt`` over the athlete's whole history up to the period's end: PRs, plateaus and
+    the programme clock are judged against everything before the period too."""
+    return dataclasses.replace(flt, start=None)
+
+
+def shown_from(flt: Filters) -> Piece:
+    """``$shown_from``, the period's first day, for a query over the :func:`history` that
+    shows only the period's rows (a piece without CTEs: the parameter alone)."""
+    return Piece(params={"shown_from": flt.start or _EARLIEST})
 
 
 @contextlib.contextmanager
@@ -184,12 +200,12 @@ def materialised(con: duckdb.DuckDBPyConnection, flt: Filters) -> Iterator[None]
     if id(con) in _materialised:  # already inside a batch on this connection
         yield
         return
-    history = dataclasses.replace(flt, start=None)
+    whole = history(flt)
     name = f"backline_scope_{uuid.uuid4().hex}"
     con.complete()  # a caller's half-read result would block the relation API below
-    rows = con.sql(f"WITH {_FROM_SETS} SELECT * FROM scoped", params=history.params)
-    con.register(name, rows.to_arrow_table())
-    _materialised[id(con)] = (flt.athlete_id, history.params["end"], name)  # type: ignore[assignment]
+    rows = cte("scoped", _FROM_SETS, **_range(whole)).relation(con, "SELECT * FROM scoped")
+    registered(con, name, rows.to_arrow_table())
+    _materialised[id(con)] = (flt.athlete_id, _end(whole), name)
     _batch_results[id(con)] = {}
     try:
         yield
@@ -206,10 +222,8 @@ def period(con: duckdb.DuckDBPyConnection, flt: Filters) -> tuple[date, date] | 
     range. Judging "now" is :func:`as_of`'s job: a log that stopped a year ago still
     charts its own weeks, not a year of empty ones.
     """
-    ((first, last),) = con.execute(
-        f"WITH {scope_cte(con, flt)} "
-        "SELECT CAST(min(session_at) AS DATE), CAST(max(session_at) AS DATE) FROM scoped",
-        flt.params,
+    ((first, last),) = scope(con, flt).query(
+        con, "SELECT CAST(min(session_at) AS DATE), CAST(max(session_at) AS DATE) FROM scoped"
     ).fetchall()
     first = flt.start or first
     last = flt.end or last
@@ -271,9 +285,8 @@ class Freshness:
 
 def freshness(con: duckdb.DuckDBPyConnection, flt: Filters) -> Freshness | None:
     """The last logged session in the range against :func:`as_of` (None without data)."""
-    ((last,),) = con.execute(
-        f"WITH {scope_cte(con, flt)} SELECT CAST(max(session_at) AS DATE) FROM working",
-        flt.params,
+    ((last,),) = scope(con, flt).query(
+        con, "SELECT CAST(max(session_at) AS DATE) FROM working"
     ).fetchall()
     now = as_of(con, flt)
     if last is None or now is None:
@@ -286,22 +299,19 @@ def week_start(day: date) -> date:
     return day - timedelta(days=day.weekday())
 
 
-WEEKS_CTE = """weeks AS (
-            SELECT CAST(range AS DATE) AS week_start
-            FROM range($first_week, $last_week + INTERVAL 7 DAY, INTERVAL 7 DAY)
-        )"""
-"""CTE ``weeks``: every ISO week of the period, so weeks without sessions show as zeros.
-Bind :func:`week_params`."""
-
-
-def week_params(bounds: tuple[date, date]) -> dict[str, date]:
-    """Parameters for :data:`WEEKS_CTE`: the Mondays of the period's first and last day."""
-    return {"first_week": week_start(bounds[0]), "last_week": week_start(bounds[1])}
+def weeks(bounds: tuple[date, date]) -> Piece:
+    """CTE ``weeks``: every ISO week (its Monday, ``week_start``) from the week of
+    ``bounds``' first day to that of its last, so weeks without sessions show as zeros."""
+    return cte(
+        "weeks",
+        "SELECT CAST(range AS DATE) AS week_start "
+        "FROM range($first_week, $last_week + INTERVAL 7 DAY, INTERVAL 7 DAY)",
+        first_week=week_start(bounds[0]), last_week=week_start(bounds[1]),
+    )
 
 
 def set_count(con: duckdb.DuckDBPyConnection, flt: Filters) -> int:
     """How many sets the athlete logged in the period (warm-ups and sets not done too)."""
-    return int(con.execute(
-        "SELECT count(*) FROM sets WHERE athlete_id = $athlete "
-        "AND performed_at >= $start AND performed_at < $end", flt.params,
-    ).fetchone()[0])
+    logged = cte("logged", "SELECT * FROM sets WHERE athlete_id = $athlete "
+                 "AND performed_at >= $start AND performed_at < $end", **_range(flt))
+    return int(logged.query(con, "SELECT count(*) FROM logged").fetchone()[0])

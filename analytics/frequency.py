@@ -26,18 +26,9 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from . import units
-from .catalog import register
-from .filters import (
-    WEEKS_CTE,
-    Filters,
-    as_of,
-    batch_cached,
-    period,
-    scope_cte,
-    week_params,
-    week_start,
-)
-from .volume import work_cte
+from .filters import Filters, as_of, batch_cached, period, scope, week_start, weeks
+from .sql import catalog, cte
+from .volume import work
 
 if TYPE_CHECKING:
     import duckdb
@@ -56,19 +47,10 @@ def sessions_per_week(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFr
     bounds = period(con, flt)
     if bounds is None:
         return pd.DataFrame(columns=columns)
-    params = {
-        **flt.params,
-        **week_params(bounds),
-        "target_min": flt.target_min,
-        "target_max": flt.target_max,
-    }
-    return con.execute(
-        f"""WITH {scope_cte(con, flt)},
-        {WEEKS_CTE},
-        counted AS (
+    counted = cte("counted", """
             SELECT week_start, count(DISTINCT session_id) AS sessions
-            FROM working GROUP BY week_start
-        )
+            FROM working GROUP BY week_start""")
+    return (scope(con, flt) + weeks(bounds) + counted).query(con, """
         SELECT week_start, coalesce(sessions, 0) AS sessions,
                $target_min AS target_min, $target_max AS target_max,
                coalesce(sessions, 0) >= $target_min AS met,
@@ -76,7 +58,7 @@ def sessions_per_week(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFr
                     WHEN sessions > $target_max THEN 'above'
                     ELSE 'in range' END AS status
         FROM weeks LEFT JOIN counted USING (week_start) ORDER BY week_start""",
-        params,
+        target_min=flt.target_min, target_max=flt.target_max,
     ).df()
 
 
@@ -150,29 +132,23 @@ def short_rests(
     Columns: ``previous_session_id``, ``previous_at``, ``session_id``, ``performed_at``,
     ``hours_between``, ``muscles`` (comma-separated, alphabetical).
     """
-    register(con)
-    return con.execute(
-        f"""WITH {scope_cte(con, flt)},
-        loads AS (
+    loads = catalog(con) + cte("loads", """
             SELECT DISTINCT w.session_id, w.session_at, m.muscle
             FROM working w JOIN catalog_muscles m
-              ON m.exercise_id = w.exercise_id AND m.weight = 1.0
-        ),
-        chained AS (
+              ON m.exercise_id = w.exercise_id AND m.weight = 1.0""")
+    chained = cte("chained", """
             SELECT muscle, session_id, session_at,
                    lag(session_id) OVER (PARTITION BY muscle ORDER BY session_at) AS prev_id,
                    lag(session_at) OVER (PARTITION BY muscle ORDER BY session_at) AS prev_at
-            FROM loads
-        )
+            FROM loads""")
+    return (scope(con, flt) + loads + chained).query(con, """
         SELECT prev_id AS previous_session_id, prev_at AS previous_at, session_id,
                session_at AS performed_at,
                epoch(session_at - prev_at) / 3600.0 AS hours_between,
                string_agg(muscle, ', ' ORDER BY muscle) AS muscles
         FROM chained
         WHERE prev_at IS NOT NULL AND epoch(session_at - prev_at) < $min_hours * 3600
-        GROUP BY ALL ORDER BY performed_at""",
-        {**flt.params, "min_hours": min_hours},
-    ).df()
+        GROUP BY ALL ORDER BY performed_at""", min_hours=min_hours).df()
 
 
 def calendar(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
@@ -180,26 +156,21 @@ def calendar(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
 
     Columns: ``date``, ``sessions``, ``sets``, ``tonnage``, ``unit``.
     """
-    register(con)
     bounds = period(con, flt)
     if bounds is None:
         return units.convert(
             pd.DataFrame(columns=["date", "sessions", "sets", "tonnage"]), ["tonnage"], flt.unit
         )
-    frame = con.execute(
-        f"""WITH {work_cte(con, flt)},
-        days AS (
+    days = cte("days", """
             SELECT CAST(range AS DATE) AS date
-            FROM range($first_day, $last_day + INTERVAL 1 DAY, INTERVAL 1 DAY)
-        ),
-        totals AS (
+            FROM range($first_day, $last_day + INTERVAL 1 DAY, INTERVAL 1 DAY)""",
+               first_day=bounds[0], last_day=bounds[1])
+    totals = cte("totals", """
             SELECT CAST(session_at AS DATE) AS date, count(DISTINCT session_id) AS sessions,
                    count(*) AS sets, sum(tonnage_kg) AS tonnage
-            FROM measured GROUP BY 1
-        )
+            FROM measured GROUP BY 1""")
+    frame = (work(con, flt) + days + totals).query(con, """
         SELECT date, coalesce(sessions, 0) AS sessions, coalesce(sets, 0) AS sets,
                coalesce(tonnage, 0) AS tonnage
-        FROM days LEFT JOIN totals USING (date) ORDER BY date""",
-        {**flt.params, "first_day": bounds[0], "last_day": bounds[1]},
-    ).df()
+        FROM days LEFT JOIN totals USING (date) ORDER BY date""").df()
     return units.convert(frame, ["tonnage"], flt.unit)

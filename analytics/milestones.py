@@ -29,7 +29,6 @@ For each window:
 
 from __future__ import annotations
 
-import dataclasses
 import math
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -38,9 +37,11 @@ from typing import TYPE_CHECKING, Any
 import pandas as pd
 
 from . import units
-from .catalog import POSTERIOR_CHAIN, exercise_name, register
-from .filters import Filters, as_of, batch_cached, scope_cte
-from .strength import e1rm_ctes
+from .catalog import POSTERIOR_CHAIN, exercise_name
+from .filters import Filters, as_of, batch_cached, history, scope
+from .sql import catalog, cte
+from .store import athlete_profile
+from .strength import e1rm
 
 if TYPE_CHECKING:
     import duckdb
@@ -80,19 +81,14 @@ WINDOWS: tuple[Window, ...] = (
 def programme_start(con: duckdb.DuckDBPyConnection, flt: Filters) -> tuple[date | None, str]:
     """The day the programme clock starts and why: "set", "after break", "first session" or
     "none" (no sessions). Uses the whole history up to the period's end."""
-    rows = con.execute(
-        "SELECT program_start FROM athletes WHERE athlete_id = $athlete",
-        {"athlete": flt.athlete_id},
-    ).fetchall()
-    if rows and rows[0][0] is not None:
-        return rows[0][0], "set"
-    history = dataclasses.replace(flt, start=None)
-    ((after_break, first),) = con.execute(
-        f"""WITH {scope_cte(con, flt)},
-        days AS (SELECT DISTINCT CAST(session_at AS DATE) AS day FROM working),
-        gaps AS (SELECT day, day - lag(day) OVER (ORDER BY day) AS gap FROM days)
-        SELECT max(day) FILTER (WHERE gap > {BREAK_DAYS}), min(day) FROM gaps""",
-        history.params,
+    chosen = athlete_profile(con, flt.athlete_id)["program_start"]
+    if chosen is not None:
+        return chosen, "set"
+    gaps = (scope(con, history(flt))
+            + cte("days", "SELECT DISTINCT CAST(session_at AS DATE) AS day FROM working")
+            + cte("gaps", "SELECT day, day - lag(day) OVER (ORDER BY day) AS gap FROM days"))
+    ((after_break, first),) = gaps.query(
+        con, f"SELECT max(day) FILTER (WHERE gap > {BREAK_DAYS}), min(day) FROM gaps"
     ).fetchall()
     if after_break is not None:
         return after_break, "after break"
@@ -105,15 +101,13 @@ def _weekly_sessions(
     con: duckdb.DuckDBPyConnection, flt: Filters, start: date, last_week: int
 ) -> dict[int, int]:
     """Sessions per programme week 1..last_week (weeks with none are absent)."""
-    history = dataclasses.replace(flt, start=None)
-    rows = con.execute(
-        f"""WITH {scope_cte(con, flt)}
+    rows = scope(con, history(flt)).query(con, """
         SELECT CAST(floor((CAST(session_at AS DATE) - $programme_start) / 7) AS INTEGER) + 1
                    AS week,
                count(DISTINCT session_id) AS sessions
         FROM working WHERE session_at >= $programme_start
         GROUP BY week HAVING week <= $last_week""",
-        {**history.params, "programme_start": start, "last_week": last_week},
+        programme_start=start, last_week=last_week,
     ).fetchall()
     return {int(week): int(sessions) for week, sessions in rows}
 
@@ -132,29 +126,20 @@ def _strength_evidence(
     }
     if through_week <= BASELINE_WEEKS[1]:
         return evidence
-    history = dataclasses.replace(flt, start=None)
-    frame = con.execute(
-        f"""WITH {scope_cte(con, flt)}, {e1rm_ctes(flt.formula)},
-        weekly AS (
+    weekly = cte("weekly", """
             SELECT exercise_id, e1rm,
                    CAST(floor((CAST(session_at AS DATE) - $programme_start) / 7) AS INTEGER) + 1
                        AS week
-            FROM session_best WHERE session_at >= $programme_start
-        )
+            FROM session_best WHERE session_at >= $programme_start""", programme_start=start)
+    frame = (e1rm(con, history(flt)) + weekly).query(con, """
         SELECT exercise_id,
                max(e1rm) FILTER (WHERE week BETWEEN $base_from AND $base_to) AS baseline,
                max(e1rm) FILTER (WHERE week BETWEEN $recent_from AND $recent_to) AS current
         FROM weekly GROUP BY exercise_id
         HAVING baseline IS NOT NULL AND current IS NOT NULL
         ORDER BY exercise_id""",
-        {
-            **history.params,
-            "programme_start": start,
-            "base_from": BASELINE_WEEKS[0],
-            "base_to": BASELINE_WEEKS[1],
-            "recent_from": recent[0],
-            "recent_to": recent[1],
-        },
+        base_from=BASELINE_WEEKS[0], base_to=BASELINE_WEEKS[1],
+        recent_from=recent[0], recent_to=recent[1],
     ).df()
     if frame.empty:
         return evidence
@@ -178,17 +163,12 @@ def _muscle_evidence(
     con: duckdb.DuckDBPyConnection, flt: Filters, start: date, through_week: int
 ) -> dict[str, Any]:
     """Hard sets accumulated per posterior-chain muscle from the start to ``through_week``."""
-    register(con)
-    history = dataclasses.replace(flt, start=None)
-    rows = con.execute(
-        f"""WITH {scope_cte(con, flt)}
+    rows = (scope(con, history(flt)) + catalog(con)).query(con, """
         SELECT m.muscle, sum(m.weight) AS hard_sets
         FROM working w JOIN catalog_muscles m ON m.exercise_id = w.exercise_id
         WHERE w.session_at >= $programme_start
           AND CAST(w.session_at AS DATE) < $programme_start + $days
-        GROUP BY m.muscle""",
-        {**history.params, "programme_start": start, "days": 7 * through_week},
-    ).fetchall()
+        GROUP BY m.muscle""", programme_start=start, days=7 * through_week).fetchall()
     totals = dict(rows)
     return {
         "through_week": through_week,

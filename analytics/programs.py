@@ -36,8 +36,10 @@ from typing import TYPE_CHECKING, Any, Literal
 import pandas as pd
 
 from . import units
-from .catalog import exercise_name, register
-from .filters import Filters, Unit, batch_cached, scope_cte
+from .catalog import exercise_name
+from .filters import Filters, Unit, batch_cached, history, scope
+from .sql import Piece, catalog, cte, registered
+from .store import athlete_profile
 
 if TYPE_CHECKING:
     import duckdb
@@ -118,31 +120,28 @@ def athlete_programme(
     "none": nothing logged overlaps any programme.
     """
     programmes = load_programs()
-    rows = con.execute(
-        "SELECT program FROM athletes WHERE athlete_id = $athlete", {"athlete": flt.athlete_id}
-    ).fetchall()
-    chosen = (rows[0][0] or "").strip().casefold() if rows else ""
+    chosen = (athlete_profile(con, flt.athlete_id)["program"] or "").strip().casefold()
     for programme in programmes.values():
         if chosen in (programme.key.casefold(), programme.name.casefold()):
             return programme, "set"
     logged = {
         exercise_id
-        for (exercise_id,) in con.execute(
-            f"WITH {scope_cte(con, flt)} SELECT DISTINCT exercise_id FROM working "
+        for (exercise_id,) in scope(con, flt).query(
+            con,
+            "SELECT DISTINCT exercise_id FROM working "
             "WHERE exercise_id IS NOT NULL AND session_at > "
             f"(SELECT max(session_at) FROM working) - INTERVAL {RECENT_DAYS} DAY",
-            flt.params,
         ).fetchall()
     }
     best = _best_overlap(logged, programmes)
     return (best, "auto") if best else (None, "none")
 
 
-def _register_prescriptions(con: duckdb.DuckDBPyConnection,
-                            programmes: list[Programme]) -> None:
-    """Register ``prescribed``: every prescription of ``programmes``, keyed by programme."""
+def _prescribed(con: duckdb.DuckDBPyConnection, programmes: list[Programme]) -> Piece:
+    """Table ``prescribed``: every prescription of ``programmes``, keyed by ``programme``
+    (registered on ``con``: the programmes are data, not a table of the store)."""
     frames = [p.frame().assign(programme=p.key) for p in programmes]
-    con.register("prescribed", pd.concat(frames, ignore_index=True))
+    return registered(con, "prescribed", pd.concat(frames, ignore_index=True))
 
 
 def _best_overlap(logged: set[str], programmes: dict[str, Programme]) -> Programme | None:
@@ -165,12 +164,9 @@ def weekly_programmes(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFr
     current, how = athlete_programme(con, flt)
     if current is None:
         return pd.DataFrame(columns=columns)
-    rows = con.execute(
-        f"""WITH {scope_cte(con, flt)}
+    rows = scope(con, flt).query(con, """
         SELECT week_start, list(DISTINCT exercise_id) FILTER (WHERE exercise_id IS NOT NULL)
-        FROM working GROUP BY week_start ORDER BY week_start""",
-        flt.params,
-    ).fetchall()
+        FROM working GROUP BY week_start ORDER BY week_start""").fetchall()
     programmes = load_programs()
     chosen: list[Programme] = []
     for _, logged in rows:
@@ -181,44 +177,40 @@ def weekly_programmes(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFr
                          "name": [p.name for p in chosen]}, columns=columns)
 
 
-def _register_plan(con: duckdb.DuckDBPyConnection, flt: Filters) -> bool:
-    """Register ``prescribed`` and ``week_plan`` (week_start, programme) for
-    :func:`_detail_cte`; False when no programme applies."""
+def _detail(con: duckdb.DuckDBPyConnection, flt: Filters) -> Piece | None:
+    """The scope and CTE ``detail``: one row per session x exercise of the programme in
+    force that week (:func:`weekly_programmes`), with sets done and in range; None when no
+    programme applies. Registers the tables it reads, ``prescribed`` and ``week_plan``
+    (week_start, programme)."""
     plan = weekly_programmes(con, flt)
     if plan.empty:
-        return False
+        return None
     programmes = load_programs()
-    _register_prescriptions(con, [programmes[k] for k in dict.fromkeys(plan["programme"])])
-    con.register("week_plan", plan[["week_start", "programme"]].assign(
-        week_start=pd.to_datetime(plan["week_start"]).dt.date))
-    return True
-
-
-def _detail_cte(con: duckdb.DuckDBPyConnection, flt: Filters) -> str:
-    """CTE ``detail``: one row per session x exercise of the programme in force that week,
-    with sets done and in range. Call :func:`_register_plan` first."""
-    return f"""{scope_cte(con, flt)},
-    sessions AS (
+    week_plan = plan[["week_start", "programme"]].assign(
+        week_start=pd.to_datetime(plan["week_start"]).dt.date)
+    return (
+        scope(con, flt)
+        + _prescribed(con, [programmes[k] for k in dict.fromkeys(plan["programme"])])
+        + registered(con, "week_plan", week_plan)
+        + cte("sessions", """
         SELECT DISTINCT w.session_id, w.session_at, wp.programme
-        FROM working w JOIN week_plan wp ON wp.week_start = w.week_start
-    ),
-    done AS (
+        FROM working w JOIN week_plan wp ON wp.week_start = w.week_start""")
+        + cte("done", """
         SELECT w.session_id, w.exercise_id, count(*) AS sets_done,
                count(*) FILTER (
                    WHERE CASE p.measure WHEN 'seconds' THEN w.duration_s ELSE w.reps END
                          BETWEEN p.low AND p.high) AS sets_in_range
         FROM working w JOIN sessions s USING (session_id)
         JOIN prescribed p ON p.programme = s.programme AND p.exercise_id = w.exercise_id
-        GROUP BY w.session_id, w.exercise_id
-    ),
-    detail AS (
+        GROUP BY w.session_id, w.exercise_id""")
+        + cte("detail", """
         SELECT s.session_id, s.session_at AS performed_at, s.programme, p.exercise_id,
                p.measure, p.low, p.high, p.sets AS sets_prescribed,
                coalesce(d.sets_done, 0) AS sets_done,
                coalesce(d.sets_in_range, 0) AS sets_in_range
         FROM sessions s JOIN prescribed p ON p.programme = s.programme
-        LEFT JOIN done d ON d.session_id = s.session_id AND d.exercise_id = p.exercise_id
-    )"""
+        LEFT JOIN done d ON d.session_id = s.session_id AND d.exercise_id = p.exercise_id""")
+    )
 
 
 def exercise_adherence(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
@@ -231,18 +223,15 @@ def exercise_adherence(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataF
     """
     columns = ["session_id", "performed_at", "programme", "exercise_id", "exercise", "measure",
                "low", "high", "sets_prescribed", "sets_done", "sets_in_range"]  # fmt: skip
-    if not _register_plan(con, flt):
+    detail = _detail(con, flt)
+    if detail is None:
         return pd.DataFrame(columns=columns)
-    register(con)
-    return con.execute(
-        f"""WITH {_detail_cte(con, flt)}
+    return (detail + catalog(con)).query(con, """
         SELECT d.session_id, d.performed_at, d.programme, d.exercise_id,
                c.name AS exercise, d.measure, d.low, d.high, d.sets_prescribed, d.sets_done,
                d.sets_in_range
         FROM detail d JOIN catalog_exercises c ON c.id = d.exercise_id
-        ORDER BY d.performed_at, d.exercise_id""",
-        flt.params,
-    ).df()
+        ORDER BY d.performed_at, d.exercise_id""").df()
 
 
 def session_adherence(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
@@ -258,18 +247,17 @@ def session_adherence(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFr
     columns = ["session_id", "performed_at", "programme", "exercises_prescribed",
                "exercises_done", "sets_prescribed", "sets_done", "sets_in_range",
                "adherence_pct", "in_range_pct"]  # fmt: skip
-    if not _register_plan(con, flt):
+    detail = _detail(con, flt)
+    if detail is None:
         return pd.DataFrame(columns=columns)
-    return con.execute(
-        f"""WITH {_detail_cte(con, flt)},
-        per_session AS (
+    per_session = cte("per_session", """
             SELECT session_id, performed_at, programme, count(*) AS exercises_prescribed,
                    count(*) FILTER (WHERE sets_done > 0) AS exercises_done,
                    sum(sets_prescribed) AS sets_prescribed,
                    sum(least(sets_done, sets_prescribed)) AS sets_done,
                    sum(least(sets_in_range, sets_prescribed)) AS sets_in_range
-            FROM detail GROUP BY session_id, performed_at, programme
-        )
+            FROM detail GROUP BY session_id, performed_at, programme""")
+    return (detail + per_session).query(con, """
         SELECT session_id, performed_at, programme, exercises_prescribed,
                exercises_done, CAST(sets_prescribed AS BIGINT) AS sets_prescribed,
                CAST(sets_done AS BIGINT) AS sets_done,
@@ -277,9 +265,7 @@ def session_adherence(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFr
                100.0 * sets_done / sets_prescribed AS adherence_pct,
                CASE WHEN sets_done > 0 THEN 100.0 * sets_in_range / sets_done END
                    AS in_range_pct
-        FROM per_session ORDER BY performed_at""",
-        flt.params,
-    ).df()[columns]
+        FROM per_session ORDER BY performed_at""").df()[columns]
 
 
 @batch_cached
@@ -299,11 +285,7 @@ def overload_suggestions(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.Dat
                "next_high", "low", "high", "message"]  # fmt: skip
     if programme is None:
         return units.convert(pd.DataFrame(columns=columns), [], flt.unit)
-    _register_prescriptions(con, [programme])
-    history = dataclasses.replace(flt, start=None)
-    frame = con.execute(
-        f"""WITH {scope_cte(con, flt)},
-        per_session AS (
+    per_session = cte("per_session", """
             SELECT w.exercise_id, w.session_id, min(w.session_at) AS session_at,
                    bool_and(w.reps >= p.high) AS all_at_top,
                    bool_or(w.reps < p.low) AS any_short,
@@ -311,13 +293,13 @@ def overload_suggestions(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.Dat
                    any_value(p.high) AS high
             FROM working w JOIN prescribed p USING (exercise_id)
             WHERE p.measure = 'reps' AND w.weight_kg > 0 AND w.reps > 0
-            GROUP BY w.exercise_id, w.session_id
-        ),
-        ranked AS (
+            GROUP BY w.exercise_id, w.session_id""")
+    ranked = cte("ranked", """
             SELECT *, row_number() OVER (PARTITION BY exercise_id ORDER BY session_at DESC)
                 AS recency
-            FROM per_session
-        )
+            FROM per_session""")
+    last_two = scope(con, history(flt)) + _prescribed(con, [programme]) + per_session + ranked
+    frame = last_two.query(con, """
         SELECT exercise_id,
                CASE WHEN bool_and(all_at_top) FILTER (WHERE recency = 1) THEN 'add load'
                     WHEN count(*) = 2 AND bool_and(any_short) THEN 'hold load' END AS action,
@@ -327,9 +309,7 @@ def overload_suggestions(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.Dat
         FROM ranked WHERE recency <= 2
         GROUP BY exercise_id
         HAVING action IS NOT NULL
-        ORDER BY exercise_id""",
-        history.params,
-    ).df()
+        ORDER BY exercise_id""").df()
     small, large = units.increment(flt.unit)
     frame.insert(1, "exercise", frame["exercise_id"].map(exercise_name).astype("str"))
     frame["message"] = [_message(row, flt.unit) for row in frame.to_dict("records")]

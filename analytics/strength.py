@@ -24,7 +24,6 @@ directly as % per week.
 
 from __future__ import annotations
 
-import dataclasses
 import functools
 import math
 from datetime import date, timedelta
@@ -35,7 +34,8 @@ import pandas as pd
 
 from . import units
 from .catalog import LIFT_KEY_SQL, exercise_name, is_unmapped_key, load_catalog
-from .filters import Filters, batch_cached, period, scope_cte
+from .filters import Filters, batch_cached, history, period, scope, shown_from
+from .sql import Piece, cte
 
 if TYPE_CHECKING:
     import duckdb
@@ -50,7 +50,7 @@ PLATEAU_PR_GAIN = 0.01
 """...where a meaningful PR beats the previous best session e1RM by at least 1 %."""
 MAX_E1RM_REPS = 10
 WHOLE_BODY_PATTERNS = ("vertical pull", "dip")
-"""Movement patterns whose bodyweight lifts move the whole body (see :func:`loaded_cte`)."""
+"""Movement patterns whose bodyweight lifts move the whole body (see :func:`loaded`)."""
 MAX_PAIRS = 20_000
 """Above this many session pairs (about 200 sessions of one lift) Theil-Sen samples pairs."""
 _Z_95 = 1.959963984540054  # two-sided 95 % normal quantile
@@ -81,9 +81,9 @@ def whole_body_lifts() -> tuple[str, ...]:
     return tuple(sorted(catalog.loc[moves_body, "id"]))
 
 
-def loaded_cte(sets: str = "working") -> str:
-    """CTE ``loaded``: each set of CTE ``sets`` (after :func:`~analytics.filters.scope_cte`)
-    with the load it moved, ``load_kg``.
+def loaded(flt: Filters) -> Piece:
+    """CTE ``loaded``: each set of CTE ``lifts`` (see :func:`e1rm`) with the load it moved,
+    ``load_kg``; it binds ``$athlete`` for the athlete's body weight.
 
     An assisted set (its number is the help of a machine or band, not weight lifted)
     moved the body weight minus the assistance when the body weight is known, and has no
@@ -92,8 +92,7 @@ def loaded_cte(sets: str = "working") -> str:
     body weight is the one logged with the session, else the athlete's.
     """
     lifts = ", ".join(f"'{lift}'" for lift in whole_body_lifts()) or "NULL"
-    return f"""
-    loaded AS (
+    return cte("loaded", f"""
         SELECT *,
                CASE WHEN assistance_kg IS NOT NULL THEN nullif(greatest(bw - assistance_kg, 0), 0)
                     WHEN exercise_id IN ({lifts}) AND bw IS NOT NULL
@@ -101,43 +100,41 @@ def loaded_cte(sets: str = "working") -> str:
                     ELSE weight_kg END AS load_kg
         FROM (SELECT l.*, coalesce(d.bodyweight_kg, (SELECT bodyweight_kg FROM athletes
                                                      WHERE athlete_id = $athlete)) AS bw
-              FROM {sets} l
+              FROM lifts l
               LEFT JOIN (SELECT session_id, bodyweight_kg FROM session_details
                          WHERE athlete_id = $athlete AND bodyweight_kg IS NOT NULL) d
-                USING (session_id))
-    )"""
+                USING (session_id))""", athlete=flt.athlete_id)
 
 
-def e1rm_ctes(formula: str) -> str:
-    """CTEs to follow :func:`~analytics.filters.scope_cte`: ``lifts`` (working sets with
-    ``exercise_id`` replaced by the lift key, so unmapped names are lifts too),
-    ``e1rm_sets`` (working sets eligible for an e1RM, with the estimate in kg) and
-    ``session_best`` (the best of each session per lift, with the set that gave it). The
-    weight is the load moved (:func:`loaded_cte`)."""
-    expression = e1rm_sql(formula)
-    return f"""
-    lifts AS (SELECT * REPLACE ({LIFT_KEY_SQL} AS exercise_id) FROM working),
-    {loaded_cte("lifts")},
-    eligible AS (
+def e1rm(con: duckdb.DuckDBPyConnection, flt: Filters) -> Piece:
+    """The scope (:func:`~analytics.filters.scope`) and the e1RM CTEs over it: ``lifts``
+    (working sets with ``exercise_id`` replaced by the lift key, so unmapped names are
+    lifts too), ``e1rm_sets`` (working sets eligible for an e1RM, with the estimate in kg
+    by ``flt.formula``) and ``session_best`` (the best of each session per lift, with the
+    set that gave it). The weight is the load moved (:func:`loaded`)."""
+    expression = e1rm_sql(flt.formula)
+    return (
+        scope(con, flt)
+        + cte("lifts", f"SELECT * REPLACE ({LIFT_KEY_SQL} AS exercise_id) FROM working")
+        + loaded(flt)
+        + cte("eligible", f"""
         SELECT session_id, session_at, week_start, exercise_id, set_index,
                load_kg AS weight_kg, reps, rpe,
                reps + CASE WHEN rpe BETWEEN 7 AND 10 THEN 10 - rpe ELSE 0 END
                    AS effective_reps
         FROM loaded
         WHERE load_kg > 0
-          AND reps BETWEEN 1 AND {MAX_E1RM_REPS}
-    ),
-    e1rm_sets AS (
+          AND reps BETWEEN 1 AND {MAX_E1RM_REPS}""")
+        + cte("e1rm_sets", f"""
         SELECT *,
                CASE WHEN effective_reps <= 1 THEN weight_kg ELSE {expression} END AS e1rm
-        FROM eligible
-    ),
-    session_best AS (
+        FROM eligible""")
+        + cte("session_best", """
         SELECT exercise_id, session_id, min(session_at) AS session_at,
                max(e1rm) AS e1rm, arg_max(weight_kg, e1rm) AS weight_kg,
                arg_max(reps, e1rm) AS reps, arg_max(rpe, e1rm) AS rpe
-        FROM e1rm_sets GROUP BY exercise_id, session_id
-    )"""
+        FROM e1rm_sets GROUP BY exercise_id, session_id""")
+    )
 
 
 def lift_sessions(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
@@ -149,15 +146,12 @@ def lift_sessions(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
     second kind, so Hip Thrust done in 5 sessions, three of them sets of 12, has a trend
     over 2; the Strength table shows both numbers.
     """
-    return con.execute(
-        f"""WITH {scope_cte(con, flt)}, {e1rm_ctes(flt.formula)}
+    return e1rm(con, flt).query(con, """
         SELECT w.exercise_id, count(DISTINCT w.session_id) AS sessions,
                count(DISTINCT b.session_id) AS e1rm_sessions
         FROM lifts w
         LEFT JOIN session_best b USING (exercise_id, session_id)
-        GROUP BY w.exercise_id ORDER BY w.exercise_id""",
-        flt.params,
-    ).df()
+        GROUP BY w.exercise_id ORDER BY w.exercise_id""").df()
 
 
 def set_e1rm(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
@@ -167,12 +161,11 @@ def set_e1rm(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
     ``weight``, ``reps``, ``rpe``, ``effective_reps`` (reps + reps in reserve), ``e1rm``,
     ``unit``. Loads are in the display unit.
     """
-    frame = con.execute(
-        f"WITH {scope_cte(con, flt)}, {e1rm_ctes(flt.formula)} "
+    frame = e1rm(con, flt).query(
+        con,
         "SELECT exercise_id, session_id, session_at AS performed_at, set_index, "
         "weight_kg AS weight, reps, rpe, CAST(effective_reps AS DOUBLE) AS effective_reps, e1rm "
         "FROM e1rm_sets ORDER BY session_at, exercise_id, set_index",
-        flt.params,
     ).df()
     return units.convert(frame, ["weight", "e1rm"], flt.unit)
 
@@ -183,12 +176,11 @@ def session_bests(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
     Columns: ``exercise_id``, ``exercise`` (display name), ``session_id``, ``performed_at``,
     ``date``, ``e1rm``, ``weight``, ``reps``, ``rpe`` (the set that gave the best), ``unit``.
     """
-    frame = con.execute(
-        f"WITH {scope_cte(con, flt)}, {e1rm_ctes(flt.formula)} "
+    frame = e1rm(con, flt).query(
+        con,
         "SELECT exercise_id, session_id, session_at AS performed_at, "
         "CAST(session_at AS DATE) AS date, e1rm, weight_kg AS weight, reps, rpe "
         "FROM session_best ORDER BY exercise_id, session_at",
-        flt.params,
     ).df()
     frame.insert(1, "exercise", frame["exercise_id"].map(exercise_name).astype("str"))
     return units.convert(frame, ["e1rm", "weight"], flt.unit)
@@ -290,17 +282,13 @@ def trends(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame:
     # whole history up to the period's end: PRs are judged against everything before them.
     # A lift's first session is its baseline and counts as the starting "PR", so four
     # weeks of a lift that never improved on day one is a plateau too.
-    history = dataclasses.replace(flt, start=None)
-    points = con.execute(
-        f"""WITH {scope_cte(con, flt)}, {e1rm_ctes(flt.formula)}
+    points = (e1rm(con, history(flt)) + shown_from(flt)).query(con, f"""
         SELECT exercise_id, epoch(session_at) / 86400.0 AS day, e1rm,
                CAST(session_at AS DATE) AS date, session_at >= $shown_from AS shown,
                coalesce(e1rm >= {1 + PLATEAU_PR_GAIN} * max(e1rm) OVER (
                    PARTITION BY exercise_id ORDER BY session_at
                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), true) AS meaningful_pr
-        FROM session_best ORDER BY exercise_id, session_at""",
-        {**history.params, "shown_from": flt.params["start"]},
-    ).fetchnumpy()
+        FROM session_best ORDER BY exercise_id, session_at""").fetchnumpy()
     frame = _lift_rows(points, last_day, recent_from)
     if frame.empty:
         return units.convert(pd.DataFrame(columns=columns), ["best_e1rm", "last_e1rm"], flt.unit)
@@ -387,59 +375,52 @@ def personal_records(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFra
     ``reps``, ``e1rm`` (e1rm PRs only), ``previous`` (the record beaten: a load for e1rm and
     load PRs, a rep count for rep PRs), ``unit``. Loads are in the display unit.
     """
-    history = dataclasses.replace(flt, start=None)
-    params = {**history.params, "shown_from": flt.params["start"]}
-    frame = con.execute(
-        f"""WITH {scope_cte(con, flt)}, {e1rm_ctes(flt.formula)},
-        e1rm_prs AS (
+    prs = (
+        e1rm(con, history(flt))
+        + shown_from(flt)
+        + cte("e1rm_prs", """
             SELECT 'e1rm' AS kind, exercise_id, session_id, session_at, weight_kg, reps,
                    e1rm,
                    max(e1rm) OVER (PARTITION BY exercise_id ORDER BY session_at
                                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
                        AS previous
-            FROM session_best
-        ),
-        loads AS (
+            FROM session_best""")
+        + cte("loads", """
             SELECT exercise_id, session_id, min(session_at) AS session_at,
                    max(weight_kg) AS weight_kg, arg_max(reps, weight_kg) AS reps
             FROM lifts
             WHERE weight_kg > 0 AND reps > 0
-            GROUP BY exercise_id, session_id
-        ),
-        load_prs AS (
+            GROUP BY exercise_id, session_id""")
+        + cte("load_prs", """
             SELECT 'load' AS kind, exercise_id, session_id, session_at, weight_kg, reps,
                    NULL::DOUBLE AS e1rm,
                    max(weight_kg) OVER (PARTITION BY exercise_id ORDER BY session_at
                                         ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
                        AS previous
-            FROM loads
-        ),
-        at_load AS (
+            FROM loads""")
+        + cte("at_load", """
             SELECT exercise_id, session_id, min(session_at) AS session_at,
                    round(weight_kg, 2) AS weight_kg, max(reps) AS reps
             FROM lifts
             WHERE weight_kg > 0 AND reps > 0
-            GROUP BY exercise_id, session_id, round(weight_kg, 2)
-        ),
-        rep_prs AS (
+            GROUP BY exercise_id, session_id, round(weight_kg, 2)""")
+        + cte("rep_prs", """
             SELECT 'reps' AS kind, exercise_id, session_id, session_at, weight_kg, reps,
                    NULL::DOUBLE AS e1rm,
                    max(reps) OVER (PARTITION BY exercise_id, weight_kg ORDER BY session_at
                                    ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING)
                        AS previous
-            FROM at_load
-        ),
-        everything AS (
+            FROM at_load""")
+        + cte("everything", """
             SELECT * FROM e1rm_prs WHERE e1rm > previous
             UNION ALL SELECT * FROM load_prs WHERE weight_kg > previous
-            UNION ALL SELECT * FROM rep_prs WHERE reps > previous
-        )
+            UNION ALL SELECT * FROM rep_prs WHERE reps > previous""")
+    )
+    frame = prs.query(con, """
         SELECT kind, exercise_id, CAST(session_at AS DATE) AS date, session_id,
                weight_kg AS weight, reps, e1rm, CAST(previous AS DOUBLE) AS previous
         FROM everything WHERE session_at >= $shown_from
-        ORDER BY session_at DESC, exercise_id, kind""",
-        params,
-    ).df()
+        ORDER BY session_at DESC, exercise_id, kind""").df()
     frame.insert(2, "exercise", frame["exercise_id"].map(exercise_name).astype("str"))
     frame = units.convert(frame, ["weight", "e1rm"], flt.unit)
     is_load = frame["kind"] != "reps"
@@ -459,15 +440,12 @@ def assisted_progress(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFr
     ``exercise``, ``sessions``, ``first_date``, ``last_date``, ``first``, ``last``,
     ``least``, ``change``, ``trend_per_week``, ``unit``.
     """
-    points = con.execute(
-        f"""WITH {scope_cte(con, flt)}
+    points = scope(con, flt).query(con, f"""
         SELECT {LIFT_KEY_SQL} AS lift, any_value(exercise_raw) AS logged,
                session_id, min(session_at) AS session_at,
                epoch(min(session_at)) / 86400.0 AS day, min(assistance_kg) AS assistance
         FROM working WHERE assistance_kg IS NOT NULL AND reps >= 1
-        GROUP BY ALL ORDER BY lift, session_at""",
-        flt.params,
-    ).df()
+        GROUP BY ALL ORDER BY lift, session_at""").df()
     columns = ["lift", "exercise", "sessions", "first_date", "last_date", "first", "last",
                "least", "change", "trend_per_week"]
     rows = []

@@ -22,27 +22,25 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from . import units
-from .catalog import MUSCLES, register
-from .filters import WEEKS_CTE, Filters, period, scope_cte, week_params
+from .catalog import MUSCLES
+from .filters import Filters, period, scope, weeks
+from .sql import Piece, catalog, cte
 
 if TYPE_CHECKING:
     import duckdb
 
 
-def work_cte(con: duckdb.DuckDBPyConnection, flt: Filters) -> str:
-    """:func:`~analytics.filters.scope_cte` plus ``measured``: one row per working set with
-    its tonnage (kg), counted reps, bodyweight reps and hold seconds. Call
-    :func:`analytics.catalog.register` on the connection first; bind :attr:`Filters.params`.
+def work(con: duckdb.DuckDBPyConnection, flt: Filters) -> Piece:
+    """The scope (:func:`~analytics.filters.scope`) plus ``measured``: one row per working
+    set with its tonnage (kg), counted reps, bodyweight reps and hold seconds. A timed
+    exercise is the catalog's word, so the catalog comes with it (:func:`analytics.sql.catalog`).
     """
-    return f"""{scope_cte(con, flt)},
-work AS (
+    return scope(con, flt) + catalog(con) + cte("work", """
     SELECT w.*,
            coalesce(c.timed, false) OR (coalesce(w.reps, 0) = 0 AND w.duration_s > 0)
                AS is_timed,
            coalesce(w.weight_kg, 0) = 0 AS is_bodyweight
-    FROM working w LEFT JOIN catalog_exercises c ON c.id = w.exercise_id
-),
-measured AS (
+    FROM working w LEFT JOIN catalog_exercises c ON c.id = w.exercise_id""") + cte("measured", """
     SELECT *,
            CASE WHEN is_timed THEN 0
                 WHEN is_bodyweight
@@ -53,8 +51,7 @@ measured AS (
            CASE WHEN is_bodyweight AND NOT is_timed THEN coalesce(reps, 0) ELSE 0 END
                AS bodyweight_reps,
            CASE WHEN is_timed THEN coalesce(duration_s, 0) ELSE 0 END AS hold_seconds
-    FROM work
-)"""
+    FROM work""", athlete=flt.athlete_id)
 
 
 _TOTALS = """count(*) AS sets, CAST(sum(counted_reps) AS BIGINT) AS reps,
@@ -69,15 +66,11 @@ def volume_by_session(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFr
     ``workout_name``, ``exercises`` (distinct exercises), ``sets``, ``reps``, ``tonnage``,
     ``bodyweight_reps``, ``hold_seconds``, ``unit``.
     """
-    register(con)
-    frame = con.execute(
-        f"""WITH {work_cte(con, flt)}
+    frame = work(con, flt).query(con, f"""
         SELECT session_id, session_at AS performed_at, CAST(session_at AS DATE) AS date,
                week_start, any_value(workout_name) AS workout_name,
                count(DISTINCT exercise_raw) AS exercises, {_TOTALS}
-        FROM measured GROUP BY session_id, session_at, week_start ORDER BY session_at""",
-        flt.params,
-    ).df()
+        FROM measured GROUP BY session_id, session_at, week_start ORDER BY session_at""").df()
     return units.convert(frame, ["tonnage"], flt.unit)
 
 
@@ -88,27 +81,20 @@ def volume_by_week(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataFrame
     Columns: ``week_start``, ``sessions``, ``sets`` (working sets, also the week's hard
     sets), ``reps``, ``tonnage``, ``bodyweight_reps``, ``hold_seconds``, ``unit``.
     """
-    register(con)
     bounds = period(con, flt)
     columns = ["week_start", "sessions", "sets", "reps", "tonnage", "bodyweight_reps",
                "hold_seconds"]  # fmt: skip
     if bounds is None:
         return units.convert(pd.DataFrame(columns=columns), ["tonnage"], flt.unit)
-    params = {**flt.params, **week_params(bounds)}
-    frame = con.execute(
-        f"""WITH {work_cte(con, flt)},
-        {WEEKS_CTE},
-        totals AS (
+    totals = cte("totals", f"""
             SELECT week_start, count(DISTINCT session_id) AS sessions, {_TOTALS}
-            FROM measured GROUP BY week_start
-        )
+            FROM measured GROUP BY week_start""")
+    frame = (work(con, flt) + weeks(bounds) + totals).query(con, """
         SELECT week_start, coalesce(sessions, 0) AS sessions, coalesce(sets, 0) AS sets,
                coalesce(reps, 0) AS reps, coalesce(tonnage, 0) AS tonnage,
                coalesce(bodyweight_reps, 0) AS bodyweight_reps,
                coalesce(hold_seconds, 0) AS hold_seconds
-        FROM weeks LEFT JOIN totals USING (week_start) ORDER BY week_start""",
-        params,
-    ).df()
+        FROM weeks LEFT JOIN totals USING (week_start) ORDER BY week_start""").df()
     return units.convert(frame, ["tonnage"], flt.unit)
 
 
@@ -119,17 +105,13 @@ def volume_by_exercise(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.DataF
     Columns: ``exercise_id``, ``exercise``, ``timed``, ``sessions``, ``sets``, ``reps``,
     ``tonnage``, ``bodyweight_reps``, ``hold_seconds``, ``unit``.
     """
-    register(con)
-    frame = con.execute(
-        f"""WITH {work_cte(con, flt)}
+    frame = work(con, flt).query(con, f"""
         SELECT m.exercise_id, coalesce(any_value(c.name), any_value(m.exercise_raw)) AS exercise,
                bool_or(m.is_timed) AS timed, count(DISTINCT m.session_id) AS sessions,
                {_TOTALS}
         FROM measured m LEFT JOIN catalog_exercises c ON c.id = m.exercise_id
         GROUP BY m.exercise_id, CASE WHEN m.exercise_id IS NULL THEN m.exercise_raw END
-        ORDER BY sets DESC, exercise""",
-        flt.params,
-    ).df()
+        ORDER BY sets DESC, exercise""").df()
     return units.convert(frame, ["tonnage"], flt.unit)
 
 
@@ -139,27 +121,19 @@ def hard_sets_by_muscle(con: duckdb.DuckDBPyConnection, flt: Filters) -> pd.Data
 
     Columns: ``week_start``, ``muscle``, ``hard_sets``.
     """
-    register(con)
     bounds = period(con, flt)
     if bounds is None:
         return pd.DataFrame(columns=["week_start", "muscle", "hard_sets"])
-    params = {**flt.params, **week_params(bounds), "muscles": list(MUSCLES)}
-    return con.execute(
-        f"""WITH {scope_cte(con, flt)},
-        {WEEKS_CTE},
-        muscles AS (
-            SELECT unnest($muscles) AS muscle, generate_subscripts($muscles, 1) AS ord
-        ),
-        credited AS (
+    muscles = cte("muscles", "SELECT unnest($muscles) AS muscle, "
+                  "generate_subscripts($muscles, 1) AS ord", muscles=list(MUSCLES))
+    credited = catalog(con) + cte("credited", """
             SELECT w.week_start, m.muscle, sum(m.weight) AS hard_sets
             FROM working w JOIN catalog_muscles m ON m.exercise_id = w.exercise_id
-            GROUP BY w.week_start, m.muscle
-        )
+            GROUP BY w.week_start, m.muscle""")
+    return (scope(con, flt) + weeks(bounds) + muscles + credited).query(con, """
         SELECT weeks.week_start, muscles.muscle,
                CAST(coalesce(credited.hard_sets, 0) AS DOUBLE) AS hard_sets
         FROM weeks CROSS JOIN muscles
         LEFT JOIN credited ON credited.week_start = weeks.week_start
                           AND credited.muscle = muscles.muscle
-        ORDER BY weeks.week_start, muscles.ord""",
-        params,
-    ).df()
+        ORDER BY weeks.week_start, muscles.ord""").df()

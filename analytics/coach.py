@@ -24,23 +24,18 @@ import pandas as pd
 from .catalog import LIFT_KEY_SQL, exercise_name
 from .filters import Freshness, week_start
 from .milestones import BASELINE_WEEKS, BREAK_DAYS, WINDOWS, window_counts
+from .sql import cte, registered
 from .strength import MAX_E1RM_REPS, e1rm_sql, whole_body_lifts
 
 if TYPE_CHECKING:
     import duckdb
 
-_SESSIONS_SQL = """
-WITH starts AS (
+_SESSIONS = cte("starts", """
     SELECT athlete_id, session_id, min(performed_at) AS session_at,
            bool_or(set_type <> 'warmup' AND (coalesce(reps, 0) > 0
                                              OR coalesce(duration_s, 0) > 0)) AS worked
-    FROM sets GROUP BY athlete_id, session_id
-)
-SELECT s.athlete_id, CAST(s.session_at AS DATE) AS day, a.program_start
-FROM starts s JOIN athletes a USING (athlete_id)
-WHERE s.worked
-ORDER BY s.athlete_id, day
-"""
+    FROM sets GROUP BY athlete_id, session_id""")
+"""Every athlete's sessions, and whether any set of each was worked."""
 
 
 @dataclass(frozen=True)
@@ -66,7 +61,11 @@ def _programme_start(days: list[date], program_start: date | None) -> date:
 def coach_summary(con: duckdb.DuckDBPyConnection, *, today: date, formula: str = "epley",
                   target_min: int = 2) -> list[AthleteSummary]:
     """Every athlete with at least one session, judged at ``today`` (rules above)."""
-    sessions = con.execute(_SESSIONS_SQL).df()
+    sessions = _SESSIONS.query(con, """
+        SELECT s.athlete_id, CAST(s.session_at AS DATE) AS day, a.program_start
+        FROM starts s JOIN athletes a USING (athlete_id)
+        WHERE s.worked
+        ORDER BY s.athlete_id, day""").df()
     summaries: dict[int, dict] = {}
     plans = []
     for athlete_id, rows in sessions.groupby("athlete_id", sort=True):
@@ -111,72 +110,66 @@ def _strength_changes(con: duckdb.DuckDBPyConnection,
         return {}
     frame = pd.DataFrame(plans, columns=["athlete_id", "programme_start", "recent_from",
                                          "recent_to"])
-    con.register("coach_plan", frame)
     whole_body = ", ".join(f"'{lift}'" for lift in whole_body_lifts()) or "NULL"
+    pieces = (
+        registered(con, "coach_plan", frame)
+        # only the sets near the two compared windows: a long log is mostly outside them
+        # (a day of slack for sessions that cross midnight)
+        + cte("near", """
+            SELECT s.*, p.programme_start, p.recent_from, p.recent_to
+            FROM sets s JOIN coach_plan p USING (athlete_id)
+            WHERE s.performed_at >= p.programme_start - INTERVAL 1 DAY
+              AND s.performed_at < p.programme_start + to_days(7 * p.recent_to + 1)""")
+        + cte("starts", """
+            SELECT athlete_id, session_id, min(performed_at) AS session_at
+            FROM near GROUP BY athlete_id, session_id""")
+        # the load moved, as strength.loaded has it: assistance is never load; a
+        # whole-body lift adds the body weight (the session's, else the athlete's)
+        + cte("loaded", f"""
+            SELECT s.*,
+                   CASE WHEN s.assistance_kg IS NOT NULL
+                            THEN nullif(greatest(bw.kg - s.assistance_kg, 0), 0)
+                        WHEN s.exercise_id IN ({whole_body}) AND bw.kg IS NOT NULL
+                            THEN coalesce(s.weight_kg, 0) + bw.kg
+                        ELSE s.weight_kg END AS load_kg
+            FROM near s
+            LEFT JOIN (
+                SELECT n.athlete_id, n.session_id,
+                       coalesce(any_value(d.bodyweight_kg), any_value(a.bodyweight_kg)) AS kg
+                FROM (SELECT DISTINCT athlete_id, session_id FROM near) n
+                JOIN athletes a USING (athlete_id)
+                LEFT JOIN session_details d
+                  ON d.athlete_id = n.athlete_id AND d.session_id = n.session_id
+                 AND d.bodyweight_kg IS NOT NULL
+                GROUP BY n.athlete_id, n.session_id
+            ) bw USING (athlete_id, session_id)""")
+        + cte("eligible", f"""
+            SELECT s.athlete_id, {LIFT_KEY_SQL.replace("exercise_", "s.exercise_")}
+                       AS exercise_id, st.session_at, s.load_kg AS weight_kg,
+                   s.programme_start, s.recent_from, s.recent_to,
+                   s.reps + CASE WHEN s.rpe BETWEEN 7 AND 10 THEN 10 - s.rpe ELSE 0 END
+                       AS effective_reps
+            FROM loaded s JOIN starts st USING (athlete_id, session_id)
+            WHERE s.set_type <> 'warmup'
+              AND s.load_kg > 0 AND s.reps BETWEEN 1 AND {MAX_E1RM_REPS}""")
+        + cte("weekly", f"""
+            SELECT athlete_id, exercise_id, recent_from, recent_to,
+                   CASE WHEN effective_reps <= 1 THEN weight_kg
+                        ELSE {e1rm_sql(formula)} END AS e1rm,
+                   CAST(floor((CAST(session_at AS DATE) - programme_start) / 7)
+                        AS INTEGER) + 1 AS week
+            FROM eligible
+            WHERE session_at >= programme_start""")
+    )
     try:
-        found = con.execute(
-            f"""WITH near AS (
-                -- only the sets near the two compared windows: a long log is mostly
-                -- outside them (a day of slack for sessions that cross midnight)
-                SELECT s.*, p.programme_start, p.recent_from, p.recent_to
-                FROM sets s JOIN coach_plan p USING (athlete_id)
-                WHERE s.performed_at >= p.programme_start - INTERVAL 1 DAY
-                  AND s.performed_at < p.programme_start + to_days(7 * p.recent_to + 1)
-            ),
-            starts AS (
-                SELECT athlete_id, session_id, min(performed_at) AS session_at
-                FROM near GROUP BY athlete_id, session_id
-            ),
-            loaded AS (
-                -- the load moved, as strength.loaded has it: assistance is never
-                -- load; a whole-body lift adds the body weight (the session's, else the
-                -- athlete's)
-                SELECT s.*,
-                       CASE WHEN s.assistance_kg IS NOT NULL
-                                THEN nullif(greatest(bw.kg - s.assistance_kg, 0), 0)
-                            WHEN s.exercise_id IN ({whole_body}) AND bw.kg IS NOT NULL
-                                THEN coalesce(s.weight_kg, 0) + bw.kg
-                            ELSE s.weight_kg END AS load_kg
-                FROM near s
-                LEFT JOIN (
-                    SELECT n.athlete_id, n.session_id,
-                           coalesce(any_value(d.bodyweight_kg), any_value(a.bodyweight_kg))
-                               AS kg
-                    FROM (SELECT DISTINCT athlete_id, session_id FROM near) n
-                    JOIN athletes a USING (athlete_id)
-                    LEFT JOIN session_details d
-                      ON d.athlete_id = n.athlete_id AND d.session_id = n.session_id
-                     AND d.bodyweight_kg IS NOT NULL
-                    GROUP BY n.athlete_id, n.session_id
-                ) bw USING (athlete_id, session_id)
-            ),
-            eligible AS (
-                SELECT s.athlete_id, {LIFT_KEY_SQL.replace("exercise_", "s.exercise_")}
-                           AS exercise_id, st.session_at, s.load_kg AS weight_kg,
-                       s.programme_start, s.recent_from, s.recent_to,
-                       s.reps + CASE WHEN s.rpe BETWEEN 7 AND 10 THEN 10 - s.rpe ELSE 0 END
-                           AS effective_reps
-                FROM loaded s JOIN starts st USING (athlete_id, session_id)
-                WHERE s.set_type <> 'warmup'
-                  AND s.load_kg > 0 AND s.reps BETWEEN 1 AND {MAX_E1RM_REPS}
-            ),
-            weekly AS (
-                SELECT athlete_id, exercise_id, recent_from, recent_to,
-                       CASE WHEN effective_reps <= 1 THEN weight_kg
-                            ELSE {e1rm_sql(formula)} END AS e1rm,
-                       CAST(floor((CAST(session_at AS DATE) - programme_start) / 7)
-                            AS INTEGER) + 1 AS week
-                FROM eligible
-                WHERE session_at >= programme_start
-            )
+        found = pieces.query(con, f"""
             SELECT athlete_id, exercise_id,
                    max(e1rm) FILTER (WHERE week BETWEEN {BASELINE_WEEKS[0]}
                                                      AND {BASELINE_WEEKS[1]}) AS baseline,
                    max(e1rm) FILTER (WHERE week BETWEEN recent_from AND recent_to) AS current
             FROM weekly GROUP BY athlete_id, exercise_id
             HAVING baseline IS NOT NULL AND current IS NOT NULL
-            ORDER BY athlete_id, exercise_id"""
-        ).df()
+            ORDER BY athlete_id, exercise_id""").df()
     finally:
         con.unregister("coach_plan")
     changes: dict[int, tuple[str, float]] = {}

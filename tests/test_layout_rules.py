@@ -5,6 +5,10 @@
   report renderer never talks to the database directly.
 * ``analytics/`` never imports Streamlit: the library runs the same under the CLI, the
   dashboard and the tests.
+* A metric runs its SQL through :class:`analytics.sql.Piece`, which carries the
+  parameters and registers the tables it reads: no metric binds a parameter dictionary or
+  registers a frame itself. The store, the migrations, the import's write path and the
+  catalog (which registers its own tables, through the catalog piece) are the exceptions.
 """
 
 from __future__ import annotations
@@ -98,4 +102,28 @@ def test_bookkeeping_tables_belong_to_the_store(path: Path) -> None:
     assert not found, (
         f"{path.relative_to(ROOT)} queries the store's bookkeeping directly; make it a "
         f"named Store method: {found}"
+    )
+
+
+PIECE_EXEMPT = {ROOT / "analytics" / name for name in ("store.py", "schema.py", "sql.py")}
+
+
+def _metric_modules() -> list[Path]:
+    return sorted(p for p in (ROOT / "analytics").glob("*.py") if p not in PIECE_EXEMPT)
+
+
+@pytest.mark.parametrize("path", _metric_modules(), ids=lambda p: str(p.relative_to(ROOT)))
+def test_metrics_run_their_sql_through_pieces(path: Path) -> None:
+    tree = ast.parse(path.read_text("utf-8"))
+    found = [
+        f"line {node.lineno}: .{node.func.attr}()"
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)
+        and node.func.attr in {"execute", "executemany", "sql", "register"}
+    ]
+    found += [f"line {node.lineno}: .params" for node in ast.walk(tree)
+              if isinstance(node, ast.Attribute) and node.attr == "params"]
+    assert not found, (
+        f"{path.relative_to(ROOT)} runs SQL or binds parameters outside analytics.sql "
+        f"(build a Piece: sql.cte / sql.catalog / sql.registered): {found}"
     )

@@ -23,43 +23,68 @@ from urllib.parse import quote
 import streamlit as st
 
 import ui
-from analytics import config, owner_auth, sharing
+from analytics import (
+    balance,
+    coach,
+    config,
+    frequency,
+    owner_auth,
+    programs,
+    sharing,
+    strength,
+    volume,
+)
 from analytics.errors import BacklineError
+from analytics.filters import set_count
+from analytics.report import build_report
 
 log = logging.getLogger("backline")
 
 
 @dataclass(frozen=True)
 class PageSpec:
-    """One page: its file, the title and caption the router draws above it, its URL path."""
+    """One page: its file, the title and caption the router draws above it, its URL path,
+    and the analytics it reads through :func:`ui.cached` with the sidebar's filters alone
+    (computed ahead by :func:`ui.prefetch`; ``tests/test_pages.py`` checks the list)."""
 
     path: str
     title: str
     url_path: str
     icon: str
     caption: str
+    data: tuple[Callable[..., object], ...] = ()
 
 
 # What a shared (read-only) session may open; the owner sees these too.
 DASHBOARD_PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/overview.py", "Overview", "overview", ":material/dashboard:",
              "This athlete's training at a glance: how often, how strong, and where the "
-             "programme's milestones stand."),
+             "programme's milestones stand.",
+             data=(build_report,)),
     PageSpec("pages/strength.py", "Strength", "strength", ":material/fitness_center:",
              "Estimated one-rep max (e1RM) from working sets of 1-10 reps; the best set of "
              "each session is one point. Stars mark e1RM records, dashed lines the robust "
-             "(Theil-Sen) trend."),
+             "(Theil-Sen) trend.",
+             data=(strength.session_bests, strength.trends, strength.personal_records,
+                   strength.assisted_progress, strength.lift_sessions)),
     PageSpec("pages/volume.py", "Volume", "volume", ":material/stacked_bar_chart:",
              "Working sets only (warm-ups never count). Hard sets per muscle: 1 per set for "
-             "each primary muscle of the exercise, 0.5 for each secondary."),
+             "each primary muscle of the exercise, 0.5 for each secondary.",
+             data=(set_count, volume.volume_by_week, volume.hard_sets_by_muscle,
+                   volume.volume_by_exercise, balance.balance_summary)),
     PageSpec("pages/consistency.py", "Consistency", "consistency", ":material/calendar_month:",
              "A session counts when it has at least one working set. Weeks are "
              "Monday-Sunday; the target is 2-3 sessions a week with 48 hours before the same "
-             "muscles are trained again."),
+             "muscles are trained again.",
+             data=(set_count, frequency.sessions_per_week, frequency.streaks,
+                   frequency.short_rests, frequency.calendar, volume.volume_by_session)),
     PageSpec("pages/programme.py", "Programme", "programme", ":material/checklist:",
              "Each session is compared with the programme's prescription: which exercises "
              "were done, working sets done against sets prescribed (extra sets of one lift "
-             "never make up for a skipped one) and reps inside the range."),
+             "never make up for a skipped one) and reps inside the range.",
+             data=(programs.athlete_programme, programs.weekly_programmes,
+                   programs.session_adherence, programs.exercise_adherence,
+                   programs.overload_suggestions)),
 )
 
 # Pages that change data or reveal other athletes: never in a shared session.
@@ -71,7 +96,8 @@ OWNER_PAGES: tuple[PageSpec, ...] = (
     PageSpec("pages/coach.py", "Coach view", "coach", ":material/groups:",
              "All athletes at a glance, judged at today's date: this week is the calendar "
              "week (Monday to today); milestones and e1RM changes are over each athlete's "
-             "whole log, in your sidebar's unit and formula."),
+             "whole log, in your sidebar's unit and formula.",
+             data=(coach.summaries,)),
     PageSpec("pages/share.py", "Share", "share", ":material/share:",
              "A read-only link to one athlete's dashboard: Overview, Strength, Volume, "
              "Consistency and Programme. No import, no deletion, no other athletes. Times "
@@ -83,6 +109,15 @@ DEFAULT_PAGE = "overview"
 
 PAGES: dict[str, PageSpec] = {spec.url_path: spec for spec in DASHBOARD_PAGES + OWNER_PAGES}
 """Every page by URL path: the one table the router reads titles and captions from."""
+
+
+
+def page_data(who: ui.Viewer) -> tuple[Callable[..., object], ...]:
+    """Everything the pages ``who`` may open read for one set of filters: the default
+    page's first (a newcomer lands there), then the owner pages' (the Coach view's is the
+    costly one with many athletes), then the other dashboard pages', in menu order."""
+    specs = [PAGES[DEFAULT_PAGE], *(() if who.shared else OWNER_PAGES), *DASHBOARD_PAGES]
+    return tuple(dict.fromkeys(fn for spec in specs for fn in spec.data))
 
 
 def build_pages(who: ui.Viewer) -> list[st.Page]:
@@ -226,7 +261,13 @@ def _store_unavailable(exc: BacklineError) -> None:
 
 
 def main() -> None:
-    """One script run: store, viewer, page list and sidebar, then the chosen page."""
+    """One script run: store, viewer, page list and sidebar, then the chosen page (the
+    background prefetch waits meanwhile)."""
+    with ui.interactive():
+        _run()
+
+
+def _run() -> None:
     st.set_page_config(page_title="Backline", page_icon=ui.favicon(),
                        layout="wide", initial_sidebar_state="auto")
     try:
@@ -249,6 +290,10 @@ def main() -> None:
             page.run()
         except BacklineError as exc:  # a problem the user can act on: its message, no trace
             st.error(str(exc))
+        finally:  # also after st.stop(): the next click is likely another page
+            flt = ui.current_filters()
+            if flt is not None:
+                ui.prefetch(store, flt, page_data(who))
 
 
 if __name__ == "__main__":  # ``streamlit run app.py``; importing the module runs nothing

@@ -29,7 +29,10 @@ app opens the database or renders user text, so the rules live here once:
 from __future__ import annotations
 
 import contextlib
+import logging
 import re
+import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -45,6 +48,8 @@ from analytics.csv_safety import safe_csv_bytes
 from analytics.filters import FORMULAS, Filters, formula_label, set_count
 from analytics.sample import ensure_not_empty
 from analytics.store import Store
+
+log = logging.getLogger("backline")
 
 # Session-state keys (one place, so the sharing pages and tests use the same names).
 IN_APP_KEY = "_backline_in_app"
@@ -321,20 +326,158 @@ def has_sets(flt: Filters) -> bool:
 # -- caching -------------------------------------------------------------------------------
 @st.cache_data(show_spinner=False, max_entries=1024)
 def _cached_call(
-    _fn: Callable[..., Any], fn_key: str, flt: Filters, data_version: int, db: str,
+    _fn: Callable[..., Any], _cur: Any, fn_key: str, flt: Filters, data_version: int, db: str,
     kwargs: tuple[tuple[str, Any], ...],
 ) -> Any:
     del fn_key, data_version, db  # cache-key only
-    return _fn(cursor(), flt, **dict(kwargs))
+    return _fn(_cur, flt, **dict(kwargs))
+
+
+def _fn_key(fn: Callable[..., Any]) -> str:
+    return f"{fn.__module__}.{fn.__qualname__}"
 
 
 def cached(fn: Callable[..., Any], flt: Filters, **kwargs: Any) -> Any:
     """``fn(cursor, flt, **kwargs)``, cached on (fn, filters, kwargs, data version, DB path)."""
     store = get_store()
-    key = f"{fn.__module__}.{fn.__qualname__}"
-    return _cached_call(
-        fn, key, flt, store.data_version, str(store.path), tuple(sorted(kwargs.items()))
-    )
+    return _cached_call(fn, cursor(), _fn_key(fn), flt, store.data_version, str(store.path),
+                        tuple(sorted(kwargs.items())))
+
+
+class _Prefetcher:
+    """One background thread that fills the cache for the pages a viewer opens next.
+
+    A page's first visit costs its analytics (150-300 ms for the sample athlete) on top of
+    drawing its charts, so a coach's first click on each page was slower than the rest.
+    After every dashboard run, :func:`prefetch` asks for the other pages' data under the
+    same filters; the thread computes it through the same cache as :func:`cached`, with a
+    cursor of its own. The newest request wins (a stale one stops between two functions),
+    and a click that needs a value being computed waits for it rather than computing it
+    twice (Streamlit holds one lock per cache key). A failure is left for the page to
+    report, with its message, when it computes the value itself.
+
+    It works only while the dashboard is quiet: no script run in progress, and none ended
+    nor any HTTP request made (a browser loading the app's scripts) for
+    :data:`QUIET_SECONDS`, the time a browser takes to draw a page's charts. Measured with
+    the browser on the same two-core machine, a prefetch that did not wait so slowed a
+    newcomer's first page by a second; it now runs while someone reads the page.
+    """
+
+    QUIET_SECONDS = 2.0
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._wanted: tuple[Store, Filters, tuple[Callable[..., Any], ...]] | None = None
+        self._done: set[tuple[str, int, Filters]] = set()
+        self._running = False
+        self._runs = 0  # script runs in progress
+        self._last_run = 0.0  # time.monotonic() when the last one ended
+
+    @contextlib.contextmanager
+    def interactive(self) -> Iterator[None]:
+        """Around a script run: the prefetch pauses while it runs and just after."""
+        with self._lock:
+            self._runs += 1
+        try:
+            yield
+        finally:
+            with self._lock:
+                self._runs -= 1
+                self._last_run = time.monotonic()
+
+    def touch(self) -> None:
+        """Something just happened (an HTTP request): the quiet time starts again."""
+        with self._lock:
+            self._last_run = max(self._last_run, time.monotonic())
+
+    def _wait_quiet(self) -> bool:
+        """Sleep until the dashboard is quiet; False when a newer request came meanwhile."""
+        while True:
+            with self._lock:
+                if self._wanted is not None:
+                    return False
+                quiet = (self._runs == 0
+                         and time.monotonic() - self._last_run >= self.QUIET_SECONDS)
+            if quiet:
+                return True
+            time.sleep(0.05)
+
+    def request(self, store: Store, flt: Filters, fns: tuple[Callable[..., Any], ...]) -> None:
+        with self._lock:
+            if (str(store.path), store.data_version, flt) in self._done:
+                return
+            self._wanted = (store, flt, fns)
+            if not self._running:
+                self._running = True
+                threading.Thread(target=self._work, name="backline-prefetch",
+                                 daemon=True).start()
+
+    def wait(self) -> None:
+        """Until the thread has nothing left to do (tests and the benchmark)."""
+        while True:
+            with self._lock:
+                if not self._running:
+                    return
+            time.sleep(0.01)
+
+    def _work(self) -> None:
+        while True:
+            with self._lock:
+                job, self._wanted = self._wanted, None
+                if job is None:
+                    self._running = False
+                    return
+            store, flt, fns = job
+            if self._fill(store, flt, fns):
+                with self._lock:
+                    if len(self._done) > 512:  # old filters and data versions
+                        self._done.clear()
+                    self._done.add((str(store.path), store.data_version, flt))
+
+    def _fill(self, store: Store, flt: Filters, fns: tuple[Callable[..., Any], ...]) -> bool:
+        """Compute each of ``fns`` for ``flt``; False when a newer request cut it short."""
+        try:
+            cur = store.cursor()
+        except Exception:  # a closed or locked store: the next page run says so
+            return False
+        try:
+            for fn in fns:
+                if not self._wait_quiet():
+                    return False
+                _cached_call(fn, cur, _fn_key(fn), flt, store.data_version,
+                             str(store.path), ())
+            return True
+        except Exception:  # noqa: BLE001 - the page computes it again and shows the error
+            log.debug("prefetch of %s failed", flt, exc_info=True)
+            return False
+        finally:
+            cur.close()
+
+
+_PREFETCHER = _Prefetcher()
+
+
+def prefetch(store: Store, flt: Filters, fns: tuple[Callable[..., Any], ...]) -> None:
+    """Compute ``fns(cursor, flt)`` into the cache in the background (see
+    :class:`_Prefetcher`); returns at once. Nothing when ``BACKLINE_PREFETCH=0``."""
+    if config.prefetch():
+        _PREFETCHER.request(store, flt, fns)
+
+
+def interactive() -> contextlib.AbstractContextManager[None]:
+    """Wrap a script run (``app.py`` does) so the background prefetch gives it way."""
+    return _PREFETCHER.interactive()
+
+
+def note_activity() -> None:
+    """A browser is busy with the app (``server.py`` calls this on every HTTP request):
+    the background prefetch waits until it has been quiet again."""
+    _PREFETCHER.touch()
+
+
+def prefetch_wait() -> None:
+    """Block until the background prefetch is idle."""
+    _PREFETCHER.wait()
 
 
 def clear_caches() -> None:

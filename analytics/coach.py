@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING
 import pandas as pd
 
 from .catalog import LIFT_KEY_SQL, exercise_name
-from .filters import Freshness, week_start
+from .filters import Filters, Freshness, week_start
 from .milestones import BASELINE_WEEKS, BREAK_DAYS, WINDOWS, window_counts
 from .sql import cte, registered
 from .strength import MAX_E1RM_REPS, e1rm_sql, whole_body_lifts
@@ -98,6 +98,15 @@ def coach_summary(con: duckdb.DuckDBPyConnection, *, today: date, formula: str =
     changes = _strength_changes(con, plans, formula)
     return [AthleteSummary(athlete_id, change=changes.get(athlete_id), **values)
             for athlete_id, values in summaries.items()]
+
+
+def summaries(con: duckdb.DuckDBPyConnection, flt: Filters) -> dict[int, AthleteSummary]:
+    """:func:`coach_summary` by athlete id, judged at ``flt.today`` with ``flt.formula`` and
+    ``flt.target_min``: the Coach view's data, called as every page metric is (the
+    dashboard caches and prefetches it under the viewer's filters; their athlete and
+    period do not change it, since the view is every athlete over the whole log)."""
+    return {s.athlete_id: s for s in coach_summary(con, today=flt.today, formula=flt.formula,
+                                                   target_min=flt.target_min)}
 
 
 def _strength_changes(con: duckdb.DuckDBPyConnection,

@@ -46,3 +46,11 @@ def owner_session_days() -> int:
     if days < 1:
         raise ValueError(f"BACKLINE_OWNER_SESSION_DAYS must be at least 1, not {days}")
     return days
+
+
+def prefetch() -> bool:
+    """Whether the dashboard computes the next pages' data in the background while it is
+    idle (``BACKLINE_PREFETCH``, default on; ``0`` turns it off, e.g. on a one-core host
+    where any background work slows the page being drawn)."""
+    return os.environ.get("BACKLINE_PREFETCH", "1").strip().lower() not in ("0", "false",
+                                                                             "no", "off")

@@ -6,11 +6,13 @@ drives headless Debian Chromium (Playwright) against it. Times are taken in the 
 page has drawn its data:
 
 * **server start** — process start to ``/_stcore/health`` answering (wall clock);
-* **first load, cold** — a newcomer's first visit to that fresh server, navigation to the
-  first drawn chart: the store opens, the sample athlete loads, caches fill (target 3 s);
+* **first load, cold** — a newcomer's first visit to a fresh server and store, navigation
+  to the first drawn chart (``--cold-runs`` servers, each started for it; target 3 s);
 * **first load, warm** — a new browser session on the running server (median of runs);
 * **a coach's clicks** — a session moving Strength -> Volume -> Consistency ->
   Programme -> Overview, each click to every chart drawn (target 500 ms each);
+* **first visit after reading** — a new session visiting each page for the first time,
+  3 s after the previous page drew (what the background prefetch is for);
 * **kg/lb switch** — clicking the sidebar unit toggle until the charts are redrawn in the
   other unit, on Strength and on Volume (median of runs, alternating kg/lb);
 * **period switch** — "All time" -> "Last 8 weeks" and back on Volume (median);
@@ -19,7 +21,7 @@ page has drawn its data:
   the Coach view page from navigation to its table (target 2 s for 200 x 20,000).
 
     python benchmarks/bench_dashboard.py [--runs 7] [--sets 0] [--coach-athletes 200]
-                                         [--coach-sets 20000]
+                                         [--coach-sets 20000] [--cold-runs 3]
 
 ``--sets N`` (N > 0) benchmarks an athlete with N generated sets (the report benchmark's
 deterministic log) instead of the sample athlete; ``--coach-athletes 0`` skips the coach
@@ -50,14 +52,18 @@ from tests.e2e.helpers import (  # noqa: E402
     wait_for_title,
 )
 
-# Resolves (in the page) when `count` charts have drawn data and the run is idle; returns
-# the page time at that moment.
-DRAWN_JS = """(count) => { """ + MARKS_JS + """
+# Resolves (in the page) when the page titled `title` is shown, `count` charts have drawn
+# data and the run is idle; returns the page time at that moment. (The title matters: the
+# previous page's charts stay on screen until the new run replaces them, and would
+# otherwise count as the new page drawn.)
+DRAWN_JS = """([count, title]) => { """ + MARKS_JS + """
     const idle = (""" + IDLE_JS + """)();
+    const titled = Array.from(document.querySelectorAll('[data-testid="stMain"] h1'))
+        .some(h => h.innerText.trim() === title);
     const plots = Array.from(document.querySelectorAll('.js-plotly-plot'));
     const drawn = plots.length >= count && plots.every(el =>
         (el.data || []).some(t => pointCount(t.x) > 0) && drawnMarks(el) > 0);
-    return idle && drawn ? performance.now() : false;
+    return idle && titled && drawn ? performance.now() : false;
 }"""
 
 # Resolves when the first chart's y axis (or x axis for horizontal charts) names `unit`.
@@ -74,6 +80,8 @@ UNIT_DRAWN_JS = """([unit, count]) => { """ + MARKS_JS + """
 
 CHARTS = {"Overview": 1, "Strength": 2, "Volume": 4, "Consistency": 3, "Programme": 2}
 COACH_CLICKS = ("Strength", "Volume", "Consistency", "Programme", "Overview")
+READING_S = 3.0
+"""How long the coach reads a page before the next click (the reading-clicks row)."""
 
 
 def _seed(db_dir: Path, sets: int) -> None:
@@ -155,13 +163,32 @@ def _page_clicks(browser, url: str, rounds: int) -> list[float]:  # type: ignore
     try:
         page = context.new_page()
         page.goto(url)
-        page.wait_for_function(DRAWN_JS, arg=CHARTS["Overview"], polling="raf",
+        page.wait_for_function(DRAWN_JS, arg=[CHARTS["Overview"], "Overview"], polling="raf",
                                timeout=60_000)
         times = []
         for _ in range(rounds):
             for title in COACH_CLICKS:
                 link = page.locator('[data-testid="stSidebarNav"] a', has_text=title).first
-                times.append(_click_time(page, link.click, DRAWN_JS, CHARTS[title]))
+                times.append(_click_time(page, link.click, DRAWN_JS, [CHARTS[title], title]))
+        return times
+    finally:
+        context.close()
+
+
+def _reading_clicks(browser, url: str, pause_s: float) -> list[float]:  # type: ignore[no-untyped-def]
+    """A new session's first visit of each page, the coach reading each page for
+    ``pause_s`` before the next click (the pages' data may be computed meanwhile)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        page.goto(url)
+        page.wait_for_function(DRAWN_JS, arg=[CHARTS["Overview"], "Overview"], polling="raf",
+                               timeout=60_000)
+        times = []
+        for title in COACH_CLICKS[:-1]:  # the Overview last: already visited
+            page.wait_for_timeout(pause_s * 1000)
+            link = page.locator('[data-testid="stSidebarNav"] a', has_text=title).first
+            times.append(_click_time(page, link.click, DRAWN_JS, [CHARTS[title], title]))
         return times
     finally:
         context.close()
@@ -180,17 +207,30 @@ def _first_load(browser, url: str) -> float:  # type: ignore[no-untyped-def]
     try:
         page = context.new_page()
         page.goto(url)
-        done = page.wait_for_function(DRAWN_JS, arg=CHARTS["Overview"], polling="raf",
+        done = page.wait_for_function(DRAWN_JS, arg=[CHARTS["Overview"], "Overview"], polling="raf",
                                       timeout=120_000)
         return float(done.json_value())  # performance.now() counts from navigation start
     finally:
         context.close()
 
 
+def _cold_first_load(db_dir: Path) -> float:
+    """:func:`_first_load` as a newcomer's: a server just started on a fresh store."""
+    from playwright.sync_api import sync_playwright
+
+    with streamlit_server(db_dir) as url, sync_playwright() as playwright:
+        browser = launch_chromium(playwright)
+        try:
+            return _first_load(browser, url)
+        finally:
+            browser.close()
+
+
 def _open(page, title: str) -> None:  # type: ignore[no-untyped-def]
     page.locator('[data-testid="stSidebarNav"] a', has_text=title).first.click()
     wait_for_title(page, title)
-    page.wait_for_function(DRAWN_JS, arg=CHARTS[title], polling="raf", timeout=60_000)
+    page.wait_for_function(DRAWN_JS, arg=[CHARTS[title], title], polling="raf",
+                           timeout=60_000)
 
 
 def _unit_switches(page, title: str, runs: int) -> list[float]:  # type: ignore[no-untyped-def]
@@ -252,6 +292,8 @@ def main(argv: list[str] | None = None) -> int:
                         help="athletes in the coach-view store (0: skip it)")
     parser.add_argument("--coach-sets", type=int, default=20_000,
                         help="generated sets per coach-view athlete")
+    parser.add_argument("--cold-runs", type=int, default=3,
+                        help="fresh servers for each first-visit measurement")
     args = parser.parse_args(argv)
     if not CHROMIUM.exists():
         print(f"{CHROMIUM} is missing: install Debian's chromium package.", file=sys.stderr)
@@ -268,34 +310,46 @@ def main(argv: list[str] | None = None) -> int:
             browser = launch_chromium(playwright)
             try:
                 cold = [_first_load(browser, url)]
+                # first visits before any other session has opened the pages
+                reading = _reading_clicks(browser, url, READING_S)
                 clicks = _page_clicks(browser, url, max(1, args.runs // 3))
                 warm = [_first_load(browser, url) for _ in range(args.runs)]
                 context = browser.new_context(viewport={"width": 1280, "height": 900})
                 page = context.new_page()
                 page.goto(url)
-                page.wait_for_function(DRAWN_JS, arg=1, polling="raf", timeout=60_000)
+                page.wait_for_function(DRAWN_JS, arg=[1, "Overview"], polling="raf",
+                                       timeout=60_000)
                 strength = _unit_switches(page, "Strength", args.runs)
                 volume = _unit_switches(page, "Volume", args.runs)
                 periods = _period_switches(page, args.runs)
                 context.close()
             finally:
                 browser.close()
+        for n in range(1, args.cold_runs):  # more newcomers, each on a fresh server and store
+            run_dir = db_dir / f"cold-{n}"
+            run_dir.mkdir()
+            if args.sets > 0:
+                _seed(run_dir, args.sets)
+            cold.append(_cold_first_load(run_dir))
         coach_rows: list[str] = []
         if args.coach_athletes > 0:
             coach_dir = Path(tmp) / "coach"
             coach_dir.mkdir()
             total = _seed_coach(coach_dir, args.coach_athletes, args.coach_sets)
             library = _coach_summary_ms(coach_dir, args.runs)
-            with streamlit_server(coach_dir) as url, sync_playwright() as playwright:
-                browser = launch_chromium(playwright)
-                try:
-                    first, again = _coach_view_ms(browser, url, max(1, args.runs // 2))
-                finally:
-                    browser.close()
+            firsts = []
+            for _ in range(max(1, args.cold_runs)):  # a fresh server each time: cold caches
+                with streamlit_server(coach_dir) as url, sync_playwright() as playwright:
+                    browser = launch_chromium(playwright)
+                    try:
+                        first, again = _coach_view_ms(browser, url, max(1, args.runs // 2))
+                        firsts.append(first)
+                    finally:
+                        browser.close()
             label = f"{args.coach_athletes} x {args.coach_sets:,}"
             coach_rows = [
                 _row(f"coach_summary(), {label}", library),
-                _row(f"Coach view page, {label}, first", [first]),
+                _row(f"Coach view page, {label}, first", firsts),
                 _row(f"Coach view page, {label}, again", again),
             ]
             coach_note = f"Coach view store: {total:,} sets."
@@ -312,6 +366,7 @@ def main(argv: list[str] | None = None) -> int:
     print(_row("kg/lb switch, Volume (4 charts)", volume))
     print(_row("period switch, Volume", periods))
     print(_row("a coach's page click", clicks))
+    print(_row(f"first visit after {READING_S:g} s reading", reading))
     for row in coach_rows:
         print(row)
     if coach_rows:

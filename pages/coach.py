@@ -9,8 +9,6 @@ sidebar, via ``?athlete=ID``).
 
 from __future__ import annotations
 
-from datetime import date
-
 import pandas as pd
 import streamlit as st
 
@@ -28,12 +26,6 @@ today = ui.today()
 TARGET = f"{Filters.target_min}-{Filters.target_max}"
 
 
-def _summaries(con, flt: Filters, *, today: date, formula: str) -> dict:  # type: ignore[no-untyped-def]
-    """Every athlete's row at once (analytics.coach), cached like any metric."""
-    del flt  # cache key: the sidebar's filters (unit, formula) and the data version
-    return {s.athlete_id: s for s in coach.coach_summary(con, today=today, formula=formula)}
-
-
 def _trend_fallback(con, flt: Filters) -> str:  # type: ignore[no-untyped-def]
     """Before programme week 3 there is no change since weeks 1-2: the 8-week trend."""
     trends = strength.trends(con, flt)
@@ -44,8 +36,9 @@ def _trend_fallback(con, flt: Filters) -> str:  # type: ignore[no-untyped-def]
     return f"{row['exercise']} {row['trend_8w_pct']:+.1f} %/week"
 
 
-key_flt = current or Filters(athlete_id=int(frame["athlete_id"].iloc[0]))
-summaries = ui.cached(_summaries, key_flt, today=today, formula=formula)
+# every athlete at once, under the sidebar's filters (the router prefetches the same call)
+summaries = ui.cached(coach.summaries, current or Filters(
+    athlete_id=int(frame["athlete_id"].iloc[0]), today=today))
 rows = []
 for athlete in frame.itertuples(index=False):
     athlete_id = int(athlete.athlete_id)

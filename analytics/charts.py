@@ -209,8 +209,10 @@ def e1rm_trend(bests: pd.DataFrame, prs: pd.DataFrame | None = None, *,
                 ))
     if not fig.data:
         return None
-    return _layout(fig, title=f"e1RM per session ({formula_label(formula)})",
-                   y_title=f"e1RM ({unit})")
+    _layout(fig, title=f"e1RM per session ({formula_label(formula)})", y_title=f"e1RM ({unit})")
+    # a date axis writes the year under its first tick: the legend goes below both lines
+    fig.update_layout(legend_y=-0.2)
+    return fig
 
 
 def e1rm_change(trends: pd.DataFrame) -> go.Figure | None:

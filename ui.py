@@ -480,6 +480,17 @@ def prefetch_wait() -> None:
     _PREFETCHER.wait()
 
 
+def opening_filters(store: Store) -> Filters | None:
+    """The filters a new owner session opens with (the sidebar's defaults): the default
+    athlete over all time, in their unit, with the default formula. None: no athlete."""
+    frame = athletes(store)
+    if frame.empty:
+        return None
+    athlete_id = _default_athlete(frame)
+    return Filters(athlete_id=athlete_id, unit=athlete_unit(store, athlete_id),
+                   formula=FORMULAS[0], today=today())
+
+
 def clear_caches() -> None:
     """Drop every cached result (after an import, an alias or a deletion)."""
     st.cache_data.clear()

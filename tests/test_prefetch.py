@@ -55,6 +55,12 @@ def test_the_owner_prefetches_every_page_and_a_shared_session_its_pages_only() -
     assert len(owner) == len(set(owner))  # each computed once (set_count is on two pages)
 
 
+def test_the_start_up_warms_the_filters_a_new_session_opens_with(db: Path) -> None:
+    at = AppTest.from_file(str(APP), default_timeout=60).run()
+    assert not at.exception
+    assert at.session_state[ui.FILTERS_KEY] == ui.opening_filters(ui.get_store())
+
+
 @pytest.fixture
 def sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Store, Filters]:
     monkeypatch.setattr(ui._Prefetcher, "QUIET_SECONDS", 0.3)

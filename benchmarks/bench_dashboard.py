@@ -155,10 +155,13 @@ def _coach_view_ms(browser, url: str, runs: int) -> tuple[float, list[float]]:  
     return times[0], times[1:]
 
 
-def _page_clicks(browser, url: str, rounds: int) -> list[float]:  # type: ignore[no-untyped-def]
+def _page_clicks(browser, url: str, rounds: int, pause_s: float = 0.0,  # type: ignore[no-untyped-def]
+                 titles: tuple[str, ...] = COACH_CLICKS) -> list[float]:
     """A new session clicking through the dashboard pages, click to every chart drawn:
     the clicks a coach makes (a share-link session renders the same pages the same way;
-    the store stays fresh for the cold first load, so no link is made in it)."""
+    the store stays fresh for the cold first load, so no link is made in it). ``pause_s``:
+    the coach reads each page that long before the next click (the pages' data may be
+    computed meanwhile)."""
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     try:
         page = context.new_page()
@@ -167,28 +170,10 @@ def _page_clicks(browser, url: str, rounds: int) -> list[float]:  # type: ignore
                                timeout=60_000)
         times = []
         for _ in range(rounds):
-            for title in COACH_CLICKS:
+            for title in titles:
+                page.wait_for_timeout(pause_s * 1000)
                 link = page.locator('[data-testid="stSidebarNav"] a', has_text=title).first
                 times.append(_click_time(page, link.click, DRAWN_JS, [CHARTS[title], title]))
-        return times
-    finally:
-        context.close()
-
-
-def _reading_clicks(browser, url: str, pause_s: float) -> list[float]:  # type: ignore[no-untyped-def]
-    """A new session's first visit of each page, the coach reading each page for
-    ``pause_s`` before the next click (the pages' data may be computed meanwhile)."""
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    try:
-        page = context.new_page()
-        page.goto(url)
-        page.wait_for_function(DRAWN_JS, arg=[CHARTS["Overview"], "Overview"], polling="raf",
-                               timeout=60_000)
-        times = []
-        for title in COACH_CLICKS[:-1]:  # the Overview last: already visited
-            page.wait_for_timeout(pause_s * 1000)
-            link = page.locator('[data-testid="stSidebarNav"] a', has_text=title).first
-            times.append(_click_time(page, link.click, DRAWN_JS, [CHARTS[title], title]))
         return times
     finally:
         context.close()
@@ -311,7 +296,8 @@ def main(argv: list[str] | None = None) -> int:
             try:
                 cold = [_first_load(browser, url)]
                 # first visits before any other session has opened the pages
-                reading = _reading_clicks(browser, url, READING_S)
+                reading = _page_clicks(browser, url, 1, READING_S,
+                                       COACH_CLICKS[:-1])  # the Overview: already seen
                 clicks = _page_clicks(browser, url, max(1, args.runs // 3))
                 warm = [_first_load(browser, url) for _ in range(args.runs)]
                 context = browser.new_context(viewport={"width": 1280, "height": 900})

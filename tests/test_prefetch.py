@@ -97,9 +97,8 @@ def test_the_prefetch_fills_the_entry_a_page_reads(sample: tuple[Store, Filters]
     assert calls == [1]
 
 
-def test_the_prefetch_waits_while_a_script_runs(sample: tuple[Store, Filters]) -> None:
-    store, flt = sample
-    calls: list[int] = []
+def _a_script_run() -> tuple[threading.Event, threading.Thread]:
+    """A script run in progress (``ui.interactive``) until the event is set."""
     released = threading.Event()
 
     def run() -> None:
@@ -109,6 +108,13 @@ def test_the_prefetch_waits_while_a_script_runs(sample: tuple[Store, Filters]) -
     runner = threading.Thread(target=run)
     runner.start()
     time.sleep(0.05)
+    return released, runner
+
+
+def test_the_prefetch_waits_while_a_script_runs(sample: tuple[Store, Filters]) -> None:
+    store, flt = sample
+    calls: list[int] = []
+    released, runner = _a_script_run()
     ui.prefetch(store, flt, (_counting(calls),))
     time.sleep(0.3)
     assert calls == []  # the run is still going
@@ -137,15 +143,7 @@ def test_a_newer_request_replaces_one_not_started(sample: tuple[Store, Filters])
     store, flt = sample
     old: list[int] = []
     new: list[int] = []
-    released = threading.Event()
-
-    def run() -> None:
-        with ui.interactive():
-            released.wait(5)
-
-    runner = threading.Thread(target=run)
-    runner.start()
-    time.sleep(0.05)
+    released, runner = _a_script_run()
     ui.prefetch(store, flt, (_counting(old),))
     ui.prefetch(store, Filters(flt.athlete_id, unit="lb", today=flt.today), (_counting(new),))
     released.set()

@@ -45,7 +45,7 @@ log = logging.getLogger("backline")
 class PageSpec:
     """One page: its file, the title and caption the router draws above it, its URL path,
     and the analytics it reads through :func:`ui.cached` with the sidebar's filters alone
-    (computed ahead by :func:`ui.prefetch`; ``tests/test_pages.py`` checks the list)."""
+    (computed ahead by :func:`ui.prefetch`; ``tests/test_prefetch.py`` checks the list)."""
 
     path: str
     title: str
@@ -109,7 +109,6 @@ DEFAULT_PAGE = "overview"
 
 PAGES: dict[str, PageSpec] = {spec.url_path: spec for spec in DASHBOARD_PAGES + OWNER_PAGES}
 """Every page by URL path: the one table the router reads titles and captions from."""
-
 
 
 def page_data(who: ui.Viewer) -> tuple[Callable[..., object], ...]:

@@ -199,6 +199,8 @@ class CompressedAssets:
     cost by far. Here each file is compressed once (level 6: 4.7 MB to about 1.4 MB) and
     kept in memory; the file names carry a content hash, so browsers may cache them
     forever. Anything else, or a client that does not accept gzip, goes to Streamlit.
+    Being the outermost middleware, it also tells the background prefetch of every HTTP
+    request (:func:`ui.note_activity`).
     """
 
     def __init__(self, app) -> None:  # type: ignore[no-untyped-def]

@@ -349,12 +349,12 @@ class _Prefetcher:
 
     A page's first visit costs its analytics (150-300 ms for the sample athlete) on top of
     drawing its charts, so a coach's first click on each page was slower than the rest.
-    After every dashboard run, :func:`prefetch` asks for the other pages' data under the
-    same filters; the thread computes it through the same cache as :func:`cached`, with a
-    cursor of its own. The newest request wins (a stale one stops between two functions),
-    and a click that needs a value being computed waits for it rather than computing it
-    twice (Streamlit holds one lock per cache key). A failure is left for the page to
-    report, with its message, when it computes the value itself.
+    After every script run that has filters, :func:`prefetch` asks for the other pages' data
+    under the same filters; the thread computes it through the same cache as :func:`cached`,
+    with a cursor of its own. The newest request wins (a stale one stops between two
+    functions), and a click that needs a value being computed waits for it rather than
+    computing it twice (Streamlit holds one lock per cache key). A failure is left for the
+    page to report, with its message, when it computes the value itself.
 
     It works only while the dashboard is quiet: no script run in progress, and none ended
     nor any HTTP request made (a browser loading the app's scripts) for
@@ -413,7 +413,7 @@ class _Prefetcher:
                                  daemon=True).start()
 
     def wait(self) -> None:
-        """Until the thread has nothing left to do (tests and the benchmark)."""
+        """Until the thread has nothing left to do (the tests wait so)."""
         while True:
             with self._lock:
                 if not self._running:

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -62,7 +63,8 @@ def test_the_start_up_warms_the_filters_a_new_session_opens_with(db: Path) -> No
 
 
 @pytest.fixture
-def sample(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Store, Filters]:
+def sample(tmp_path: Path,
+           monkeypatch: pytest.MonkeyPatch) -> Iterator[tuple[Store, Filters]]:
     monkeypatch.setattr(ui._Prefetcher, "QUIET_SECONDS", 0.3)
     store = Store(tmp_path / "prefetch.duckdb")
     ensure_not_empty(store)

@@ -23,12 +23,16 @@ from analytics.store import Store
 from tests.conftest import APP, EXPORTS, ROOT
 
 DASHBOARD = {
-    # page file: minimum number of charts drawn on the sample athlete
+    # page file: minimum number of charts drawn on the sample athlete (in its first tab)
     "pages/overview.py": 1,
     "pages/strength.py": 2,
-    "pages/volume.py": 4,
+    "pages/volume.py": 2,
     "pages/consistency.py": 3,
     "pages/programme.py": 2,
+}
+TABS = {
+    # page file: (its tabs' key, {every other tab: minimum number of charts drawn in it})
+    "pages/volume.py": ("volume-view", {"Balance": 2, "Per exercise": 1}),
 }
 NEW_ATHLETE = "+ New athlete"
 ALL_PAGES = [*DASHBOARD, "pages/import_log.py"]
@@ -91,11 +95,20 @@ def _metrics(at: AppTest) -> dict[str, str]:
 def test_dashboard_page_draws_charts_on_the_sample_athlete(db, page) -> None:  # type: ignore[no-untyped-def]
     at = _open(page)
     assert at.sidebar.selectbox(key=ui.ATHLETE_KEY).value is not None
-    charts = _charts(at)
-    assert len(charts) >= DASHBOARD[page]
-    for spec in charts:
-        traces = spec["data"]
-        assert any(len(t.get("x") or []) for t in traces), spec["layout"].get("title")
+    key, tabs = TABS.get(page, ("", {}))
+    drawn = {"": _charts(at)}
+    for tab in tabs:
+        at.session_state[key] = tab
+        at.run()
+        assert not at.exception, [e.value for e in at.exception]
+        drawn[tab] = _charts(at)
+    for tab, charts in drawn.items():
+        assert len(charts) >= {"": DASHBOARD[page], **tabs}[tab], tab
+        for spec in charts:
+            traces = spec["data"]
+            assert any(len(t.get("x") or []) for t in traces), spec["layout"].get("title")
+    titles = [spec["layout"]["title"]["text"] for charts in drawn.values() for spec in charts]
+    assert len(titles) == len(set(titles)), "a hidden tab's chart was drawn too"
     assert not at.error
 
 

@@ -193,6 +193,26 @@ def open_page(page: Any, title: str) -> None:
     wait_idle(page)
 
 
+TABS = {"Volume": {"Balance": 2, "Per exercise": 1}}
+"""Pages whose charts are split over tabs: every tab but the first, and its chart count."""
+
+CHART_TITLES_JS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(el => {
+    const title = el.layout && el.layout.title;
+    return (title && (title.text || title)) || ''; })"""
+
+
+def open_tab(page: Any, label: str) -> None:
+    """Click one of the page's tabs and wait until its content has replaced the old tab's
+    (the tabs are lazy: each click is a script run that draws only the open tab)."""
+    before = page.evaluate(CHART_TITLES_JS)
+    page.get_by_role("tab", name=label, exact=True).click()
+    page.wait_for_function(
+        "(before) => !(" + CHART_TITLES_JS + ")().some(title => before.includes(title))",
+        arg=before, timeout=WAIT_MS, polling=50,
+    )
+    wait_idle(page)
+
+
 def full_screenshot(page: Any, path: Path) -> None:
     """A screenshot of the whole page.
 

@@ -2,8 +2,8 @@
 
 One browser session walks the app as a user would: the first visit shows the sample
 athlete; the Import page detects the Strong export, asks for the unit it does not state,
-imports it and shows the counts; then every dashboard page must draw each of its charts
-with data (plotly traces with points *and* SVG marks on screen). Full-page screenshots go
+imports it and shows the counts; then every dashboard page (each of its tabs) must draw each of its
+charts with data (plotly traces with points *and* SVG marks on screen). Full-page screenshots go
 to ``test-artifacts/`` for a person to look at.
 """
 
@@ -15,9 +15,11 @@ import pytest
 
 from tests.e2e.helpers import (
     ARTIFACTS,
+    TABS,
     charts,
     full_screenshot,
     open_page,
+    open_tab,
     wait_for_charts,
     wait_for_title,
     wait_idle,
@@ -26,7 +28,7 @@ from tests.e2e.helpers import (
 pytestmark = pytest.mark.browser
 
 EXPORT = Path(__file__).parent / "data" / "strong_e2e.csv"
-EXPECTED_CHARTS = {"Overview": 1, "Strength": 2, "Volume": 4, "Consistency": 3, "Programme": 2}
+EXPECTED_CHARTS = {"Overview": 1, "Strength": 2, "Volume": 2, "Consistency": 3, "Programme": 2}
 XSS_NAME = '<img src=x onerror="window.__xss=1">**Hinge**'
 
 
@@ -124,6 +126,12 @@ def test_page_draws_every_chart(session, artifacts, position: int, title: str) -
     _assert_charts_drawn(page, EXPECTED_CHARTS[title])
     assert not page.locator('[data-testid="stException"]').count()
     full_screenshot(page, artifacts / f"e2e-{position:02d}-{title.lower()}.png")
+    for tab, expected in TABS.get(title, {}).items():
+        open_tab(page, tab)
+        _assert_charts_drawn(page, expected)
+        assert not page.locator('[data-testid="stException"]').count()
+        name = tab.lower().replace(" ", "-")
+        full_screenshot(page, artifacts / f"e2e-{position:02d}-{title.lower()}-{name}.png")
 
 
 def test_unit_switch_redraws_in_pounds_and_kilograms(session) -> None:  # type: ignore[no-untyped-def]

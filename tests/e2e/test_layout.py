@@ -1,7 +1,8 @@
 """Every page at a desktop's and a phone's width, as the owner and through a share link.
 
 Each page is opened by its URL (a deep link: the owner signs in once, then every page
-URL opens that page; a coach's link opens any dashboard page), its charts must draw, and
+URL opens that page; a coach's link opens any dashboard page) and each of its tabs is
+clicked; its charts must draw, and
 :func:`~tests.e2e.helpers.layout_problems` must find nothing: no sideways scrolling, no
 "Page not found", no chart title cut off or covered by its legend or the plotly toolbar.
 Full-page screenshots go to ``test-artifacts/layout-*.png`` for a person to look at.
@@ -16,8 +17,10 @@ import pytest
 from tests.e2e.helpers import (
     ATHLETE,
     PASSWORD,
+    TABS,
     full_screenshot,
     layout_problems,
+    open_tab,
     sample_report_file,
     wait_for_charts,
     wait_for_title,
@@ -27,7 +30,7 @@ from tests.e2e.helpers import (
 pytestmark = pytest.mark.browser
 
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
-DASHBOARD = {"overview": ("Overview", 1), "strength": ("Strength", 2), "volume": ("Volume", 4),
+DASHBOARD = {"overview": ("Overview", 1), "strength": ("Strength", 2), "volume": ("Volume", 2),
              "consistency": ("Consistency", 3), "programme": ("Programme", 2)}
 OWNER_ONLY = {"import": ("Import", 0), "coach": ("Coach view", 0), "share": ("Share", 0)}
 
@@ -39,7 +42,14 @@ def _check(page, title: str, charts: int, shot: Path) -> list[str]:  # type: ign
         wait_for_charts(page, charts)
     page.wait_for_timeout(300)  # plotly's relayout after the first draw
     full_screenshot(page, shot)
-    return [f"{title}: {problem}" for problem in layout_problems(page)]
+    problems = [f"{title}: {problem}" for problem in layout_problems(page)]
+    for tab, count in TABS.get(title, {}).items():
+        open_tab(page, tab)
+        wait_for_charts(page, count)
+        page.wait_for_timeout(300)
+        full_screenshot(page, shot.with_stem(f"{shot.stem}-{tab.lower().replace(' ', '-')}"))
+        problems += [f"{title} ({tab}): {problem}" for problem in layout_problems(page)]
+    return problems
 
 
 @pytest.mark.parametrize("size", list(VIEWPORTS))

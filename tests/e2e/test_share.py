@@ -21,9 +21,11 @@ from tests.e2e.helpers import (
     ATHLETE,
     OTHER,
     PASSWORD,
+    TABS,
     charts,
     full_screenshot,
     open_page,
+    open_tab,
     sample_report_file,
     wait_for_charts,
     wait_for_title,
@@ -202,9 +204,12 @@ def test_coach_sees_the_athletes_charts_only(browser, share_server: ShareServer,
         assert OTHER not in page.locator("body").inner_text()
         full_screenshot(page, artifacts / "share-02-coach-overview.png")
 
-        for title, count in (("Strength", 2), ("Volume", 4)):
+        for title, count, tab in (("Strength", 2, ""), ("Volume", 2, "Balance")):
             open_page(page, title)
             wait_for_charts(page, count)
+            if tab:  # a tab's script run keeps the share mode too
+                open_tab(page, tab)
+                wait_for_charts(page, TABS[title][tab])
             for chart in charts(page):
                 assert chart["traces"] > 0 and chart["maxPoints"] > 0 and chart["marks"] > 0
             assert f"share={token}" in page.url, page.url  # share mode survives navigation

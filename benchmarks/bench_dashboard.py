@@ -2,8 +2,8 @@
 
 Starts ``streamlit run server.py`` (what ``backline serve`` runs) on a fresh store and
 drives headless Debian Chromium (Playwright) against it. Times are taken in the page
-(``performance.now()``), from navigation start / the click to the moment every chart on the
-page has drawn its data:
+(``performance.now()``), from navigation start / the click's ``pointerdown`` to the moment
+every chart on the page has drawn its data:
 
 * **server start** — process start to ``/_stcore/health`` answering (wall clock);
 * **first load, cold** — a newcomer's first visit to a fresh server and store, navigation
@@ -15,7 +15,10 @@ page has drawn its data:
   3 s after the previous page drew (what the background prefetch is for);
 * **kg/lb switch** — clicking the sidebar unit toggle until the charts are redrawn in the
   other unit, on Strength and on Volume (median of runs, alternating kg/lb);
-* **period switch** — "All time" -> "Last 8 weeks" and back on Volume (median);
+* **period switch** — "All time" -> "Last 8 weeks" and back on Volume: the click that
+  opens the period list (to the option shown), then the click on the option (median);
+* **tab switch** — Volume's tabs in turn (Balance, Per exercise, Per week), each click to
+  the open tab's charts drawn (median);
 * **coach view, N athletes x M sets** — a second store with ``--coach-athletes`` athletes
   of ``--coach-sets`` generated sets each: ``analytics.coach.coach_summary`` alone, and
   the Coach view page from navigation to its table (target 2 s for 200 x 20,000).
@@ -78,7 +81,9 @@ UNIT_DRAWN_JS = """([unit, count]) => { """ + MARKS_JS + """
     return titled && drawn && !stale ? performance.now() : false;
 }"""
 
-CHARTS = {"Overview": 1, "Strength": 2, "Volume": 4, "Consistency": 3, "Programme": 2}
+CHARTS = {"Overview": 1, "Strength": 2, "Volume": 2, "Consistency": 3, "Programme": 2}
+"""Charts on each page (on Volume: in its first tab, "Per week")."""
+VOLUME_TABS = {"Balance": 2, "Per exercise": 1}
 COACH_CLICKS = ("Strength", "Volume", "Consistency", "Programme", "Overview")
 READING_S = 3.0
 """How long the coach reads a page before the next click (the reading-clicks row)."""
@@ -180,11 +185,15 @@ def _page_clicks(browser, url: str, rounds: int, pause_s: float = 0.0,  # type: 
 
 
 def _click_time(page, click: Callable[[], None], wait_js: str, arg: object) -> float:  # type: ignore[no-untyped-def]
-    """ms from just before ``click`` to ``wait_js`` resolving (both on the page clock)."""
-    started = page.evaluate("performance.now()")
+    """ms from the click's ``pointerdown`` in the page to ``wait_js`` resolving (both on the
+    page clock, so Playwright's own checks before it clicks are not counted)."""
+    page.evaluate("""() => { window.__backlineClickAt = null;
+        document.addEventListener('pointerdown',
+            () => { window.__backlineClickAt = performance.now(); },
+            {capture: true, once: true}); }""")
     click()
     done = page.wait_for_function(wait_js, arg=arg, polling="raf", timeout=60_000)
-    return float(done.json_value()) - float(started)
+    return float(done.json_value()) - float(page.evaluate("window.__backlineClickAt"))
 
 
 def _first_load(browser, url: str) -> float:  # type: ignore[no-untyped-def]
@@ -236,28 +245,62 @@ def _unit_switches(page, title: str, runs: int) -> list[float]:  # type: ignore[
     return times
 
 
-def _period_switches(page, runs: int) -> list[float]:  # type: ignore[no-untyped-def]
+LISTED_JS = """(name) => Array.from(document.querySelectorAll('[role="option"]'))
+    .some(option => option.innerText.trim() === name) ? performance.now() : false"""
+
+# Resolves when `count` charts are drawn, the first one's point count is no longer `before`
+# (the period changed) and the run is idle.
+CHANGED_JS = """([count, before]) => { """ + MARKS_JS + """
+    const plots = Array.from(document.querySelectorAll('.js-plotly-plot'));
+    const changed = plots.length >= count
+        && pointCount(plots[0].data[0].x) !== before
+        && plots.every(el => drawnMarks(el) > 0)
+        && !document.querySelector('[data-stale="true"]');
+    return changed ? performance.now() : false;
+}"""
+
+
+def _period_switches(page, runs: int) -> tuple[list[float], list[float]]:  # type: ignore[no-untyped-def]
+    """"All time" <-> "Last 8 weeks" on Volume: opening the period list (a click that only
+    shows the options), then the click on an option to every chart redrawn."""
     _open(page, "Volume")
-    times = []
+    box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]',
+                       has_text="Period")
+    opened, switched = [], []
     for n in range(runs):
         option = "Last 8 weeks" if n % 2 == 0 else "All time"
-
-        def choose(option: str = option) -> None:
-            box = page.locator('[data-testid="stSidebar"] [data-testid="stSelectbox"]',
-                               has_text="Period")
-            box.locator("input").click()
-            page.get_by_role("option", name=option, exact=True).click()
-
+        opened.append(_click_time(page, box.locator("input").click, LISTED_JS, option))
         before = page.evaluate("() => { " + MARKS_JS + " return pointCount("
                                "document.querySelector('.js-plotly-plot').data[0].x); }")
-        times.append(_click_time(page, choose, """([count, before]) => { """ + MARKS_JS + """
-            const plots = Array.from(document.querySelectorAll('.js-plotly-plot'));
-            const changed = plots.length >= count
-                && pointCount(plots[0].data[0].x) !== before
-                && plots.every(el => drawnMarks(el) > 0)
-                && !document.querySelector('[data-stale="true"]');
-            return changed ? performance.now() : false;
-        }""", [CHARTS["Volume"], before]))
+        choice = page.get_by_role("option", name=option, exact=True)
+        switched.append(_click_time(page, choice.click, CHANGED_JS,
+                                    [CHARTS["Volume"], before]))
+    return opened, switched
+
+
+# Resolves when the tab's `count` charts are drawn, none of the `before` titles is left
+# and the run is idle.
+TAB_DRAWN_JS = """([count, before]) => { """ + MARKS_JS + """
+    const idle = (""" + IDLE_JS + """)();
+    const plots = Array.from(document.querySelectorAll('.js-plotly-plot'));
+    const titles = plots.map(el => (el.layout.title && el.layout.title.text) || '');
+    const drawn = plots.length >= count && plots.every(el => drawnMarks(el) > 0)
+        && !titles.some(title => before.includes(title));
+    return idle && drawn ? performance.now() : false;
+}"""
+
+
+def _tab_switches(page, runs: int) -> list[float]:  # type: ignore[no-untyped-def]
+    """Volume's tabs in turn, each click to the open tab's charts drawn."""
+    _open(page, "Volume")
+    order = [*VOLUME_TABS.items(), ("Per week", CHARTS["Volume"])]
+    times = []
+    for n in range(runs):
+        tab, count = order[n % len(order)]
+        before = page.evaluate("""() => Array.from(document.querySelectorAll('.js-plotly-plot'))
+            .map(el => (el.layout.title && el.layout.title.text) || '')""")
+        click = page.get_by_role("tab", name=tab, exact=True).click
+        times.append(_click_time(page, click, TAB_DRAWN_JS, [count, before]))
     return times
 
 
@@ -307,7 +350,8 @@ def main(argv: list[str] | None = None) -> int:
                                        timeout=60_000)
                 strength = _unit_switches(page, "Strength", args.runs)
                 volume = _unit_switches(page, "Volume", args.runs)
-                periods = _period_switches(page, args.runs)
+                opened, periods = _period_switches(page, args.runs)
+                tabs = _tab_switches(page, args.runs)
                 context.close()
             finally:
                 browser.close()
@@ -349,8 +393,10 @@ def main(argv: list[str] | None = None) -> int:
     print(_row("Overview first load, cold server", cold))
     print(_row("Overview first load, new session", warm))
     print(_row("kg/lb switch, Strength (2 charts)", strength))
-    print(_row("kg/lb switch, Volume (4 charts)", volume))
+    print(_row("kg/lb switch, Volume (2 charts)", volume))
+    print(_row("period list opens, Volume", opened))
     print(_row("period switch, Volume", periods))
+    print(_row("tab switch, Volume", tabs))
     print(_row("a coach's page click", clicks))
     print(_row(f"first visit after {READING_S:g} s reading", reading))
     for row in coach_rows:

@@ -82,13 +82,13 @@ def advise(
                 f"is at risk: {window.weeks_met} of {window.weeks_elapsed} weeks met the "
                 "target so far.")})
     rows.extend(_rest_advice(short, fresh.as_of if fresh is not None else None))
-    for lift in lifts.itertuples(index=False):
-        if bool(lift.plateau):
-            flat = "" if pd.isna(lift.weeks_since_pr) else f" for {int(lift.weeks_since_pr)} weeks"
-            rows.append({"kind": "plateau", "action": "change the stimulus",
-                         "exercise_id": lift.exercise_id, "exercise": lift.exercise,
-                         "message": f"{lift.exercise} has not set an e1RM record{flat}: "
-                         "change the rep range or take a lighter week."})
+    plateaus = lifts[lifts["plateau"].astype(bool)] if not lifts.empty else lifts
+    for lift in plateaus.itertuples(index=False):  # a log can hold thousands of lifts
+        flat = "" if pd.isna(lift.weeks_since_pr) else f" for {int(lift.weeks_since_pr)} weeks"
+        rows.append({"kind": "plateau", "action": "change the stimulus",
+                     "exercise_id": lift.exercise_id, "exercise": lift.exercise,
+                     "message": f"{lift.exercise} has not set an e1RM record{flat}: "
+                     "change the rep range or take a lighter week."})
     for item in overload.itertuples(index=False):
         rows.append({"kind": "load", "action": item.action, "exercise_id": item.exercise_id,
                      "exercise": item.exercise, "message": item.message})

@@ -379,12 +379,12 @@ def back_front_balance(weekly: pd.DataFrame) -> go.Figure | None:
         mode="lines+markers", line={"color": "#2d6a8f", "width": 2}, connectgaps=False,
         hovertemplate="back side %{y:.2f}x front side<extra></extra>",
     ))
-    _layout(fig, title="Back side vs front side (hard sets per week)",
+    _layout(fig, title="Back vs front side, per week",
             y_title="hard sets / week", height=380)
     top = weekly["back_front"].max()
     fig.update_layout(barmode="group", yaxis2={
         "title": {"text": "back : front"}, "overlaying": "y", "side": "right",
-        "showgrid": False, "rangemode": "tozero",
+        "showgrid": False, "rangemode": "tozero", "tickmode": "auto", "nticks": 6,
         "range": [0, max(2.0, float(top) * 1.1 if pd.notna(top) else 2.0)]})
     fig.add_shape(type="line", xref="paper", x0=0, x1=1, yref="y2", y0=1.0, y1=1.0,
                   line={"color": MUTED, "width": 1, "dash": "dot"})

@@ -14,7 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from analytics import charts, frequency, milestones, programs, strength, volume
+from analytics import balance, charts, frequency, milestones, programs, strength, volume
 from analytics.catalog import MUSCLES, POSTERIOR_CHAIN
 from analytics.filters import Filters
 from tests.analytics_helpers import Row, add_sets, new_store
@@ -312,6 +312,7 @@ def test_every_builder_draws_real_analytics_output(small_log) -> None:  # type: 
         "milestones": charts.milestone_timeline(windows, now_week=5.5),
         "adherence": charts.adherence_by_session(programs.session_adherence(con, flt)),
         "exercise_adherence": charts.exercise_adherence(programs.exercise_adherence(con, flt)),
+        "back_front": charts.back_front_balance(balance.balance_summary(con, flt)["weekly"]),
     }
     for name, fig in figures.items():
         assert fig is not None, name
@@ -322,6 +323,11 @@ def test_every_builder_draws_real_analytics_output(small_log) -> None:  # type: 
         assert len(fig.layout.title.text) <= 31, (name, fig.layout.title.text)
         if fig.layout.showlegend is not False and len(fig.data) > 1:
             assert fig.layout.legend.y < 0 and fig.layout.legend.yanchor == "top", name
+        # plotly's default for a second axis is to copy the first one's tick positions,
+        # which read 3.45, 6.91, 10.36: it must pick round numbers of its own
+        for key in fig.layout.to_plotly_json():
+            if key.startswith("yaxis") and fig.layout[key].overlaying:
+                assert fig.layout[key].tickmode == "auto", (name, key)
     assert figures["e1rm"].layout.yaxis.title.text == "e1RM (lb)"
     assert figures["tonnage"].layout.yaxis.title.text == "tonnage (lb)"
     # week 6, in pounds: 2 sessions x 3 sets x (72.5 x 10 + 92.5 x 10 + 40 x 12) kg

@@ -161,8 +161,11 @@ class Report:
             Headline("Weekly streak", f"{self.streaks.current} wk",
                      f"best {self.streaks.best} wk",
                      f"Consecutive weeks with at least {flt.target_min} sessions."),
-            Headline("e1RM trend (median lift)",
-                     "–" if median is None else f"{median:+.1f} %/wk", "last 8 weeks",
+            # short enough for a fifth of a laptop's row: "e1RM trend (median lift)" and
+            # "+5.8 %/wk" were cut to "e1RM trend (media..." and "+5.8 %/..."
+            Headline("e1RM trend",
+                     "–" if median is None else f"{median:+.1f} %",
+                     "per week, median lift, last 8 weeks",
                      "The median of every lift's e1RM trend over the last 8 weeks (lifts "
                      "with 3 or more sessions there)."),
         ]

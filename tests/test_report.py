@@ -191,7 +191,7 @@ def test_each_metric_runs_once_and_the_renderings_compute_nothing(athlete_store,
     assert data["sessions"] == report.sessions == 4
     for card in report.headline():  # the Overview page shows these same figures
         assert card.label in html and card.value.replace("'", "&#x27;") in html
-    assert "e1RM trend (median lift)" in html and "Sessions: 4 in 4 weeks" in text
+    assert "per week, median lift" in html and "Sessions: 4 in 4 weeks" in text
 
 
 def test_formula_labels_come_from_one_place(athlete_store) -> None:

@@ -272,6 +272,12 @@ LAYOUT_JS = """
             if (m.width && hit(m, t)) problems.push(`${name}: toolbar over title`);
         }
     });
+    // a metric's label or figure shortened to "..." (Streamlit cuts them to one line)
+    document.querySelectorAll('[data-testid="stMetric"] .stMarkdownEllipsis').forEach(el => {
+        if (el.scrollWidth > el.clientWidth + 1) {
+            problems.push(`metric cut off: "${el.innerText.trim()}"`);
+        }
+    });
     return problems;
 }
 """
@@ -279,7 +285,8 @@ LAYOUT_JS = """
 
 def layout_problems(page: Any) -> list[str]:
     """What is wrong with the page's layout: sideways scrolling, "Page not found", chart
-    titles cut off or under a legend or the plotly toolbar, charts wider than the screen."""
+    titles cut off or under a legend or the plotly toolbar, charts wider than the screen,
+    metric labels or figures cut short."""
     return list(page.evaluate(LAYOUT_JS))
 
 

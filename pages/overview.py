@@ -89,12 +89,16 @@ table = pd.DataFrame({
     "Adherence": windows["adherence_pct"],
     "Evidence": [evidence_text(row) for _, row in windows.iterrows()],
 })
-# key columns first (a phone shows about three), Evidence wide enough to read whole
-ui.table(table[["Window", "Status", "Evidence", "Weeks on target", "Adherence", "Promise"]],
-         key="milestone-table", column_config={
-    "Evidence": st.column_config.TextColumn("Evidence", width="large"),
-    "Adherence": st.column_config.NumberColumn("Adherence", format="%.0f %%"),
-})
+# A static table: it wraps its text, so a phone shows every column whole (a scrolling
+# grid cut the Evidence column off at 390 px). The promise is in the chart's labels
+# above; the CSV has every column.
+shown = table.assign(**{
+    "Window": table["Window"].str.replace("-", "\u2011"),  # "Weeks 2-4" on one line
+    "Weeks on target": [f"{weeks} ({pct:.0f} %)" if weeks != "-" and pd.notna(pct) else weeks
+                        for weeks, pct in zip(table["Weeks on target"], table["Adherence"],
+                                              strict=True)]})
+st.table(shown[["Window", "Status", "Weeks on target", "Evidence"]], hide_index=True,
+         border="horizontal")
 
 # -- suggestions (analytics.advice: the same list the CLI and the HTML report show) ------------
 st.subheader("What to change next")

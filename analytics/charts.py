@@ -584,7 +584,13 @@ def adherence_by_session(sessions: pd.DataFrame) -> go.Figure | None:
     when = _dates(frame["performed_at"])
     fig = go.Figure()
     # one trace per colour, so the legend says what each colour means (one trace with
-    # per-bar colours showed a single swatch in its first bar's colour)
+    # per-bar colours showed a single swatch in its first bar's colour); every trace gets
+    # the same bar width, from the closest two training days of all sessions: plotly sizes
+    # a trace's bars from its own points, so two amber sessions six weeks apart were drawn
+    # as two bars six weeks wide
+    days = pd.Series(pd.to_datetime(frame["performed_at"]).dt.normalize().unique())
+    gap_days = float(days.diff().dt.days.min()) if len(days) > 1 else 1.0
+    width_ms = 0.8 * max(gap_days, 1.0) * 86_400_000
     bands = (("sets done: 90 %+", GOOD, pct >= 90), ("60-89 %", WARN, (pct >= 60) & (pct < 90)),
              ("under 60 %", BAD, pct < 60))
     for name, colour, mask in bands:
@@ -595,7 +601,7 @@ def adherence_by_session(sessions: pd.DataFrame) -> go.Figure | None:
             "", index=rows.index)
         fig.add_trace(go.Bar(
             x=_dates(rows["performed_at"]), y=rows["adherence_pct"].astype(float).round(0),
-            marker={"color": colour}, name=name,
+            marker={"color": colour}, name=name, width=width_ms,
             customdata=np.column_stack([rows["sets_done"], rows["sets_prescribed"],
                                         [label(v) for v in plan]]),
             hovertemplate="%{x|%a %d %b}: %{customdata[0]} of %{customdata[1]} sets "

@@ -264,6 +264,17 @@ def test_adherence_charts() -> None:
     assert [(t.name, t.marker.color, list(t.y)) for t in bars] == [
         ("sets done: 90 %+", charts.GOOD, [100.0]), ("under 60 %", charts.BAD, [50.0])]
     assert fig.layout.barmode == "overlay"  # full-width bars, not a third of a slot each
+    # every colour's bars as wide as the closest sessions allow (3 days apart here), not
+    # as wide as the gaps between that colour's own sessions
+    assert [t.width for t in bars] == [0.8 * 3 * 86_400_000] * 2
+    far = pd.DataFrame({
+        "performed_at": pd.to_datetime(["2025-01-06", "2025-01-08", "2025-02-17",
+                                        "2025-02-19"]),
+        "sets_done": [22, 15, 15, 22], "sets_prescribed": [22] * 4,
+        "adherence_pct": [100.0, 68.0, 68.0, 100.0], "in_range_pct": [None] * 4,
+    })
+    widths = {t.name: t.width for t in charts.adherence_by_session(far).data}
+    assert widths == {"sets done: 90 %+": 0.8 * 2 * 86_400_000, "60-89 %": 0.8 * 2 * 86_400_000}
     detail = pd.DataFrame({
         "performed_at": pd.to_datetime(["2025-01-06"] * 2 + ["2025-01-09"] * 2),
         "exercise": ["RDL", "Row"] * 2, "sets_done": [3, 4, 0, 1],

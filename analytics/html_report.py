@@ -151,15 +151,17 @@ def _lift_rows(exercises: dict[str, dict[str, Any]], unit: str) -> list[list[str
 
 
 def _milestone_rows(windows: pd.DataFrame) -> list[list[str]]:
+    """Window, status, weeks on target with their share: three columns a phone shows whole
+    (the promise is in the timeline's labels above the table)."""
     rows = []
     for row in windows.itertuples(index=False):
         status = str(row.status)
         css = "status-" + status.replace(" ", "-")
-        on_target = f"{row.weeks_met} of {row.weeks_elapsed}" if row.weeks_elapsed else "–"
+        on_target = (f"{row.weeks_met} of {row.weeks_elapsed} "
+                     f"({_num(row.adherence_pct, 0, ' %')})" if row.weeks_elapsed else "–")
         rows.append([
-            esc(f"Weeks {row.first_week}-{row.last_week}"), esc(row.label),
+            esc(f"Weeks {row.first_week}\u2011{row.last_week}"),  # on one line
             f'<span class="{esc(css)}">{esc(status)}</span>', esc(on_target),
-            esc(_num(row.adherence_pct, 0, " %")),
         ])
     return rows
 
@@ -208,8 +210,8 @@ def render_html(report: Report, generated_at: datetime | None = None) -> str:
         ("milestones", "Milestones", _chart(
             charts.milestone_timeline(report.milestones, now_week=report.now_week),
             "chart-milestones", "No programme start yet.")
-         + _table(["Window", "Promise", "Status", "Weeks on target", "Adherence"],
-                  _milestone_rows(report.milestones), numeric=(4,))),
+         + _table(["Window", "Status", "Weeks on target"],
+                  _milestone_rows(report.milestones))),
     ]
     return _document(name, filters, info["start"], info["end"], when, sections)
 

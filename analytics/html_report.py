@@ -25,6 +25,7 @@ from plotly.offline import get_plotlyjs
 
 from . import charts
 from .filters import Filters, formula_label
+from .milestones import weeks_on_target, window_name
 from .report import Report, build_report
 
 if TYPE_CHECKING:
@@ -157,11 +158,10 @@ def _milestone_rows(windows: pd.DataFrame) -> list[list[str]]:
     for row in windows.itertuples(index=False):
         status = str(row.status)
         css = "status-" + status.replace(" ", "-")
-        on_target = (f"{row.weeks_met} of {row.weeks_elapsed} "
-                     f"({_num(row.adherence_pct, 0, ' %')})" if row.weeks_elapsed else "–")
+        on_target = weeks_on_target(row.weeks_met, row.weeks_elapsed, row.adherence_pct)
         rows.append([
-            esc(f"Weeks {row.first_week}\u2011{row.last_week}"),  # on one line
-            f'<span class="{esc(css)}">{esc(status)}</span>', esc(on_target),
+            esc(window_name(row.first_week, row.last_week)),
+            f'<span class="{esc(css)}">{esc(status)}</span>', esc(on_target or "–"),
         ])
     return rows
 

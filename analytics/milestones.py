@@ -188,6 +188,21 @@ def _status(window: Window, current: int, elapsed: int, weeks_met: int) -> str:
     return "on track"
 
 
+def window_name(first_week: int, last_week: int) -> str:
+    """"Weeks 2‑4" for a table, with a non-breaking hyphen so a narrow one keeps it on one
+    line (the Overview page and the HTML report)."""
+    return f"Weeks {first_week}\u2011{last_week}"
+
+
+def weeks_on_target(weeks_met: int, weeks_elapsed: int, adherence_pct: float) -> str | None:
+    """"3 of 3 (100 %)": the window's weeks so far that met the target, and their share;
+    None before the window has begun (each table shows its own dash)."""
+    if not weeks_elapsed:
+        return None
+    share = "" if pd.isna(adherence_pct) else f" ({adherence_pct:.0f} %)"
+    return f"{weeks_met} of {weeks_elapsed}{share}"
+
+
 def window_counts(day: int, sessions: dict[int, int], target_min: int,
                   ) -> list[tuple[int, int, str]]:
     """(weeks elapsed, weeks met, status) of every window, from "now" as a programme day

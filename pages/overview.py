@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 import ui
-from analytics import charts
+from analytics import charts, milestones
 from analytics.html_report import render_html
 from analytics.report import build_report
 
@@ -93,10 +93,11 @@ table = pd.DataFrame({
 # grid cut the Evidence column off at 390 px). The promise is in the chart's labels
 # above; the CSV has every column.
 shown = table.assign(**{
-    "Window": table["Window"].str.replace("-", "\u2011"),  # "Weeks 2-4" on one line
-    "Weeks on target": [f"{weeks} ({pct:.0f} %)" if weeks != "-" and pd.notna(pct) else weeks
-                        for weeks, pct in zip(table["Weeks on target"], table["Adherence"],
-                                              strict=True)]})
+    "Window": [milestones.window_name(a, b)
+               for a, b in zip(windows["first_week"], windows["last_week"], strict=True)],
+    "Weeks on target": [milestones.weeks_on_target(*counts) or "-" for counts in zip(
+        windows["weeks_met"], windows["weeks_elapsed"], windows["adherence_pct"],
+        strict=True)]})
 st.table(shown[["Window", "Status", "Weeks on target", "Evidence"]], hide_index=True,
          border="horizontal")
 

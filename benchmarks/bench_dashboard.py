@@ -47,9 +47,11 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.e2e.helpers import (  # noqa: E402
+    CHART_TITLES_JS,
     CHROMIUM,
     IDLE_JS,
     MARKS_JS,
+    TABS,
     launch_chromium,
     streamlit_server,
     wait_for_title,
@@ -82,8 +84,7 @@ UNIT_DRAWN_JS = """([unit, count]) => { """ + MARKS_JS + """
 }"""
 
 CHARTS = {"Overview": 1, "Strength": 2, "Volume": 2, "Consistency": 3, "Programme": 2}
-"""Charts on each page (on Volume: in its first tab, "Per week")."""
-VOLUME_TABS = {"Balance": 2, "Per exercise": 1}
+"""Charts on each page (on Volume: in its first tab, "Per week"; the others are in TABS)."""
 COACH_CLICKS = ("Strength", "Volume", "Consistency", "Programme", "Overview")
 READING_S = 3.0
 """How long the coach reads a page before the next click (the reading-clicks row)."""
@@ -283,9 +284,8 @@ def _period_switches(page, runs: int) -> tuple[list[float], list[float]]:  # typ
 TAB_DRAWN_JS = """([count, before]) => { """ + MARKS_JS + """
     const idle = (""" + IDLE_JS + """)();
     const plots = Array.from(document.querySelectorAll('.js-plotly-plot'));
-    const titles = plots.map(el => (el.layout.title && el.layout.title.text) || '');
     const drawn = plots.length >= count && plots.every(el => drawnMarks(el) > 0)
-        && !titles.some(title => before.includes(title));
+        && !(""" + CHART_TITLES_JS + """)().some(title => before.includes(title));
     return idle && drawn ? performance.now() : false;
 }"""
 
@@ -293,12 +293,11 @@ TAB_DRAWN_JS = """([count, before]) => { """ + MARKS_JS + """
 def _tab_switches(page, runs: int) -> list[float]:  # type: ignore[no-untyped-def]
     """Volume's tabs in turn, each click to the open tab's charts drawn."""
     _open(page, "Volume")
-    order = [*VOLUME_TABS.items(), ("Per week", CHARTS["Volume"])]
+    order = [*TABS["Volume"].items(), ("Per week", CHARTS["Volume"])]
     times = []
     for n in range(runs):
         tab, count = order[n % len(order)]
-        before = page.evaluate("""() => Array.from(document.querySelectorAll('.js-plotly-plot'))
-            .map(el => (el.layout.title && el.layout.title.text) || '')""")
+        before = page.evaluate(CHART_TITLES_JS)
         click = page.get_by_role("tab", name=tab, exact=True).click
         times.append(_click_time(page, click, TAB_DRAWN_JS, [count, before]))
     return times

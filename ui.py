@@ -333,15 +333,16 @@ def _cached_call(
     return _fn(_cur, flt, **dict(kwargs))
 
 
-def _fn_key(fn: Callable[..., Any]) -> str:
-    return f"{fn.__module__}.{fn.__qualname__}"
+def _through_cache(store: Store, cur: Any, fn: Callable[..., Any], flt: Filters,
+                   kwargs: tuple[tuple[str, Any], ...] = ()) -> Any:
+    """The one way into the cache, so a page and the prefetch build the same key."""
+    return _cached_call(fn, cur, f"{fn.__module__}.{fn.__qualname__}", flt,
+                        store.data_version, str(store.path), kwargs)
 
 
 def cached(fn: Callable[..., Any], flt: Filters, **kwargs: Any) -> Any:
     """``fn(cursor, flt, **kwargs)``, cached on (fn, filters, kwargs, data version, DB path)."""
-    store = get_store()
-    return _cached_call(fn, cursor(), _fn_key(fn), flt, store.data_version, str(store.path),
-                        tuple(sorted(kwargs.items())))
+    return _through_cache(get_store(), cursor(), fn, flt, tuple(sorted(kwargs.items())))
 
 
 class _Prefetcher:
@@ -444,8 +445,7 @@ class _Prefetcher:
             for fn in fns:
                 if not self._wait_quiet():
                     return False
-                _cached_call(fn, cur, _fn_key(fn), flt, store.data_version,
-                             str(store.path), ())
+                _through_cache(store, cur, fn, flt)
             return True
         except Exception:  # noqa: BLE001 - the page computes it again and shows the error
             log.debug("prefetch of %s failed", flt, exc_info=True)

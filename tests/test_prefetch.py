@@ -91,8 +91,8 @@ def test_the_prefetch_fills_the_entry_a_page_reads(sample: tuple[Store, Filters]
     ui.prefetch_wait()
     assert calls == [1]
     cur = store.cursor()
-    # what ui.cached calls in a page run (the page's cursor, the same key)
-    got = ui._cached_call(fn, cur, ui._fn_key(fn), flt, store.data_version, str(store.path), ())
+    # what ui.cached calls in a page run, with the page's own cursor
+    got = ui._through_cache(store, cur, fn, flt)
     assert got > 0 and calls == [1]  # a cache hit: not computed again
     ui.prefetch(store, flt, (fn,))  # asked again for the same filters: nothing to do
     ui.prefetch_wait()

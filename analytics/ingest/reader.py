@@ -48,13 +48,6 @@ class CsvSource:
     line_offset: int = 0  # lines before the header that DuckDB does not see (``sep=;``)
     _temporary: bool = field(default=False, repr=False)
 
-    def header_index(self) -> dict[str, int]:
-        """Lower-cased, trimmed header name -> column position (first occurrence wins)."""
-        index: dict[str, int] = {}
-        for position, column in enumerate(self.header):
-            index.setdefault(column.strip().casefold(), position)
-        return index
-
     def cleanup(self) -> None:
         if self._temporary:
             self.path.unlink(missing_ok=True)

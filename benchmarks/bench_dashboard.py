@@ -48,6 +48,7 @@ sys.path.insert(0, str(ROOT))
 
 from tests.e2e.helpers import (  # noqa: E402
     CHART_TITLES_JS,
+    CHARTS,
     CHROMIUM,
     IDLE_JS,
     MARKS_JS,
@@ -83,8 +84,6 @@ UNIT_DRAWN_JS = """([unit, count]) => { """ + MARKS_JS + """
     return titled && drawn && !stale ? performance.now() : false;
 }"""
 
-CHARTS = {"Overview": 1, "Strength": 2, "Volume": 2, "Consistency": 3, "Programme": 2}
-"""Charts on each page (on Volume: in its first tab, "Per week"; the others are in TABS)."""
 COACH_CLICKS = ("Strength", "Volume", "Consistency", "Programme", "Overview")
 READING_S = 3.0
 """How long the coach reads a page before the next click (the reading-clicks row)."""

@@ -193,6 +193,10 @@ def open_page(page: Any, title: str) -> None:
     wait_idle(page)
 
 
+CHARTS = {"Overview": 1, "Strength": 2, "Volume": 2, "Consistency": 3, "Programme": 2}
+"""The charts each dashboard page draws on the sample athlete (in its first tab), in menu
+order: the browser tests and the dashboard benchmark wait for these."""
+
 TABS = {"Volume": {"Balance": 2, "Per exercise": 1}}
 """Pages whose charts are split over tabs: every tab but the first, and its chart count."""
 

@@ -15,6 +15,7 @@ import pytest
 
 from tests.e2e.helpers import (
     ARTIFACTS,
+    CHARTS,
     TABS,
     charts,
     full_screenshot,
@@ -28,7 +29,6 @@ from tests.e2e.helpers import (
 pytestmark = pytest.mark.browser
 
 EXPORT = Path(__file__).parent / "data" / "strong_e2e.csv"
-EXPECTED_CHARTS = {"Overview": 1, "Strength": 2, "Volume": 2, "Consistency": 3, "Programme": 2}
 XSS_NAME = '<img src=x onerror="window.__xss=1">**Hinge**'
 
 
@@ -86,7 +86,7 @@ def test_first_visit_shows_the_sample_athlete(session, artifacts) -> None:  # ty
     page = session
     wait_for_title(page, "Overview")
     wait_idle(page)
-    _assert_charts_drawn(page, EXPECTED_CHARTS["Overview"])
+    _assert_charts_drawn(page, CHARTS["Overview"])
     assert _athlete(page) == "Sample athlete (sample)"
     full_screenshot(page, artifacts / "e2e-00-overview-sample.png")
 
@@ -119,11 +119,11 @@ def test_upload_a_strong_export(session, artifacts) -> None:  # type: ignore[no-
     full_screenshot(page, artifacts / "e2e-01-import.png")
 
 
-@pytest.mark.parametrize("position,title", list(enumerate(EXPECTED_CHARTS, start=2)))
+@pytest.mark.parametrize("position,title", list(enumerate(CHARTS, start=2)))
 def test_page_draws_every_chart(session, artifacts, position: int, title: str) -> None:  # type: ignore[no-untyped-def]
     page = session
     open_page(page, title)
-    _assert_charts_drawn(page, EXPECTED_CHARTS[title])
+    _assert_charts_drawn(page, CHARTS[title])
     assert not page.locator('[data-testid="stException"]').count()
     full_screenshot(page, artifacts / f"e2e-{position:02d}-{title.lower()}.png")
     for tab, expected in TABS.get(title, {}).items():
@@ -160,7 +160,7 @@ def test_phone_width_overview(browser, server, artifacts) -> None:  # type: igno
         page.goto(server)
         wait_for_title(page, "Overview")
         wait_idle(page)
-        found = _assert_charts_drawn(page, EXPECTED_CHARTS["Overview"])
+        found = _assert_charts_drawn(page, CHARTS["Overview"])
         assert all(chart["width"] <= 390 for chart in found)
         overflow = page.evaluate(
             "document.querySelector('[data-testid=\"stMain\"]').scrollWidth")

@@ -16,6 +16,7 @@ import pytest
 
 from tests.e2e.helpers import (
     ATHLETE,
+    CHARTS,
     PASSWORD,
     TABS,
     full_screenshot,
@@ -30,8 +31,7 @@ from tests.e2e.helpers import (
 pytestmark = pytest.mark.browser
 
 VIEWPORTS = {"desktop": {"width": 1280, "height": 900}, "phone": {"width": 390, "height": 844}}
-DASHBOARD = {"overview": ("Overview", 1), "strength": ("Strength", 2), "volume": ("Volume", 2),
-             "consistency": ("Consistency", 3), "programme": ("Programme", 2)}
+DASHBOARD = {title.lower(): (title, count) for title, count in CHARTS.items()}
 OWNER_ONLY = {"import": ("Import", 0), "coach": ("Coach view", 0), "share": ("Share", 0)}
 
 
